@@ -1,0 +1,47 @@
+/**
+ * Hybrid encryption of one package: AES-256-GCM over the plaintext, the AES key wrapped with
+ * RSA-OAEP (SHA-256 for hash and MGF1, no label) to the recipient's public key.
+ *
+ * The AES key never exists as bytes in JavaScript memory: it is generated inside WebCrypto and
+ * leaves it only wrapped (`wrapKey`), and on the way back it is unwrapped straight into a
+ * non-extractable CryptoKey (`unwrapKey`). So there is no raw key buffer to zero.
+ */
+import { DECRYPTION_FAILED, SecurityError } from '../errors.js'
+
+/** The binary parts of a package. `ciphertext` is WebCrypto's ciphertext‖tag. */
+export interface SealedParts {
+  ciphertext: Uint8Array
+  nonce: Uint8Array
+  wrappedKey: Uint8Array
+}
+
+const subtle = () => globalThis.crypto.subtle
+const RSA_OAEP = { name: 'RSA-OAEP' } as const
+
+/** Seals `plaintext` to `recipient` (an RSA-OAEP SHA-256 public key with the `wrapKey` usage). */
+export async function seal(plaintext: Uint8Array, recipient: CryptoKey): Promise<SealedParts> {
+  // A fresh key and nonce for every package: a GCM nonce is never reused under one key.
+  const key = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12))
+  const [ciphertext, wrappedKey] = await Promise.all([
+    subtle().encrypt({ name: 'AES-GCM', iv: nonce }, key, plaintext as BufferSource),
+    subtle().wrapKey('raw', key, recipient, RSA_OAEP),
+  ])
+  return { ciphertext: new Uint8Array(ciphertext), nonce, wrappedKey: new Uint8Array(wrappedKey) }
+}
+
+/**
+ * Opens sealed parts with `privateKey` (RSA-OAEP SHA-256, `unwrapKey` usage). Every failure — a
+ * wrong key, a tampered wrapped key, nonce, ciphertext or tag — is the same {@link SecurityError}
+ * with the same message and no cause.
+ */
+export async function open(parts: SealedParts, privateKey: CryptoKey): Promise<Uint8Array> {
+  try {
+    const key = await subtle().unwrapKey('raw', parts.wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, false, ['decrypt'])
+    // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
+    if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error()
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: parts.nonce as BufferSource }, key, parts.ciphertext as BufferSource))
+  } catch {
+    throw new SecurityError(DECRYPTION_FAILED)
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * nomyo-secure: end-to-end encrypted, OpenAI-compatible chat completions for NOMYO secure routers.
+ * This entry is the runtime-neutral core; runtime entries (`nomyo-secure/node`, `/browser`, ...)
+ * re-export it with their defaults.
+ *
+ * @packageDocumentation
+ */
+export { SecureChatCompletion, type SecureChatCompletionOptions } from './client/secure-chat-completion.js'
+export {
+  SecureCompletionClient,
+  type SecureCompletionClientOptions,
+  type RequestOptions,
+  type GenerateKeysOptions,
+} from './client/secure-completion-client.js'
+export type {
+  ChatCompletion,
+  ChatCompletionParams,
+  ChatCompletionChoice,
+  ChatMessage,
+  CompletionUsage,
+  SecureMetadata,
+  ToolCall,
+  ToolDefinition,
+} from './protocol/completion.js'
+export type { SecurityTier } from './protocol/constants.js'
+export type { KeyStore } from './keystore/types.js'
+export type { FileAccess } from './keystore/files.js'
+export type { Logger } from './transport/logger.js'
+export type { FetchFunction } from './transport/http.js'
+export { MemoryKeyStore } from './keystore/memory.js'
+export {
+  NomyoError,
+  APIError,
+  InvalidRequestError,
+  AuthenticationError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ServiceUnavailableError,
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  SecurityError,
+  ProtocolError,
+  KeyError,
+  UnsupportedKeyError,
+} from './errors.js'

@@ -1,0 +1,96 @@
+/**
+ * OpenAI-compatible chat-completion types. They list what the protocol documents and stay open
+ * (`[key: string]: unknown`) so new OpenAI fields pass through both ways.
+ */
+import { array, looseObject, safeParse } from 'valibot'
+import { ProtocolError } from '../errors.js'
+import type { SecurityTier } from './constants.js'
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool' | 'developer' | (string & {})
+  content?: string | null | Array<Record<string, unknown>>
+  name?: string
+  tool_calls?: ToolCall[]
+  tool_call_id?: string
+  [key: string]: unknown
+}
+
+export interface ToolCall {
+  id: string
+  type: 'function'
+  function: { name: string; arguments: string }
+  [key: string]: unknown
+}
+
+export interface ToolDefinition {
+  type: 'function'
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; [key: string]: unknown }
+  [key: string]: unknown
+}
+
+/** The request of `create()`: OpenAI parameters plus the per-call options of the reference client. */
+export interface ChatCompletionParams {
+  model: string
+  messages: ChatMessage[]
+  temperature?: number
+  max_tokens?: number
+  top_p?: number
+  frequency_penalty?: number
+  presence_penalty?: number
+  stop?: string | string[]
+  n?: number
+  /** Always sent as `false`: the protocol answers whole responses. */
+  stream?: boolean
+  tools?: ToolDefinition[]
+  tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } } | (string & {})
+  user?: string
+  /** Routing level, sent in the `X-Security-Tier` header, never in the encrypted payload. */
+  security_tier?: SecurityTier
+  /** Overrides the client's API key for this call (header only). */
+  api_key?: string
+  /** Overrides the client's router URL for this call. */
+  base_url?: string
+  [key: string]: unknown
+}
+
+export interface ChatCompletionChoice {
+  index: number
+  message: ChatMessage & { role: 'assistant' | (string & {}); content: string | null }
+  finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter' | (string & {}) | null
+  [key: string]: unknown
+}
+
+export interface CompletionUsage {
+  prompt_tokens: number
+  completion_tokens: number
+  total_tokens: number
+  [key: string]: unknown
+}
+
+/** What the client adds to every decrypted answer. */
+export interface SecureMetadata {
+  payload_id: string
+  processed_at: unknown
+  is_encrypted: true
+  encryption_algorithm: string
+}
+
+export interface ChatCompletion {
+  id: string
+  object: 'chat.completion' | (string & {})
+  created: number
+  model: string
+  choices: ChatCompletionChoice[]
+  usage?: CompletionUsage
+  _metadata: SecureMetadata
+  [key: string]: unknown
+}
+
+const CompletionShape = looseObject({ choices: array(looseObject({})) })
+
+/** Checks the decrypted answer is a chat completion (an object with a `choices` array). */
+export function assertChatCompletion(value: unknown): asserts value is Omit<ChatCompletion, '_metadata'> {
+  if (!safeParse(CompletionShape, value).success) {
+    throw new ProtocolError('The decrypted answer is not a chat completion (expected an object with a "choices" array)')
+  }
+}

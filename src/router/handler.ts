@@ -1,0 +1,139 @@
+/**
+ * The server side of the protocol as a web-standard handler `(Request) => Promise<Response>`: it
+ * serves the router public key, opens sealed requests, hands the plaintext request to a completion
+ * function and seals the answer to the client key from `X-Public-Key`. Runs wherever `Request` and
+ * `crypto.subtle` exist (Node's http adapter in the demo, Deno.serve, Bun.serve, Workers).
+ */
+import { open, seal } from '../crypto/hybrid.js'
+import { exportPublicKeyPem, importPublicKeyPem } from '../crypto/rsa.js'
+import { encodePackage, parsePackage } from '../protocol/package.js'
+import * as P from '../protocol/constants.js'
+import { NomyoError } from '../errors.js'
+import { RouterError } from './router-error.js'
+
+/** The decrypted request as the completion function receives it. */
+export type CompletionRequest = Record<string, unknown> & { model?: unknown; messages?: unknown }
+
+/** What the completion function learns besides the request. */
+export interface CompletionContext {
+  payloadId: string
+  securityTier: P.SecurityTier | undefined
+  /** The bearer token the client sent, if any (already checked when `apiKey` is set). */
+  apiKey: string | undefined
+  signal: AbortSignal
+}
+
+export interface SecureRouterOptions {
+  /** The router's RSA-OAEP key pair; the private key needs the `unwrapKey` usage. */
+  keyPair: CryptoKeyPair
+  /** Produces the chat completion for a decrypted request. Throw {@link RouterError} for protocol errors. */
+  complete(request: CompletionRequest, context: CompletionContext): Promise<unknown>
+  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey?: string
+  /** Allowed browser origins (`'*'` for any); CORS is off when unset. */
+  corsOrigin?: string
+  /** Called once per request with facts that contain no plaintext (for logs). */
+  onRequest?(event: { method: string; path: string; status: number; payloadId?: string; bytesIn?: number; bytesOut?: number; ms: number }): void
+}
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' }
+
+/**
+ * Creates the router handler.
+ *
+ * @example
+ * ```ts
+ * import { createSecureRouter, generateKeyPair } from 'nomyo-secure/router'
+ * const handler = createSecureRouter({
+ *   keyPair: await generateKeyPair(),
+ *   complete: async (request) => ({ id: 'x', object: 'chat.completion', created: 0, model: String(request.model), choices: [] }),
+ * })
+ * Deno.serve(handler)
+ * ```
+ */
+export function createSecureRouter(options: SecureRouterOptions): (request: Request) => Promise<Response> {
+  const publicPem = exportPublicKeyPem(options.keyPair.publicKey)
+  const cors: Record<string, string> = options.corsOrigin
+    ? {
+        'Access-Control-Allow-Origin': options.corsOrigin,
+        'Access-Control-Allow-Headers': `Content-Type, Authorization, ${P.HEADER_PAYLOAD_ID}, ${P.HEADER_PUBLIC_KEY}, ${P.HEADER_SECURITY_TIER}`,
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      }
+    : {}
+
+  const reply = (status: number, body: BodyInit | null, headers: Record<string, string> = {}) =>
+    new Response(body, { status, headers: { ...cors, ...headers } })
+  const fail = (status: number, detail: string, headers: Record<string, string> = {}) =>
+    reply(status, JSON.stringify({ detail }), { ...JSON_HEADERS, ...headers })
+
+  async function secureCompletion(request: Request, facts: { payloadId?: string; bytesIn?: number }): Promise<Response> {
+    if (options.apiKey !== undefined && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
+      return fail(401, 'Invalid or missing API key')
+    }
+    const payloadId = request.headers.get(P.HEADER_PAYLOAD_ID) ?? ''
+    facts.payloadId = payloadId
+    const tierHeader = request.headers.get(P.HEADER_SECURITY_TIER) ?? undefined
+    if (tierHeader !== undefined && !(P.SECURITY_TIERS as readonly string[]).includes(tierHeader)) {
+      return fail(400, `Invalid security tier; expected one of ${P.SECURITY_TIERS.join(', ')}`)
+    }
+    let clientKey: CryptoKey
+    try {
+      clientKey = await importPublicKeyPem(decodeURIComponent(request.headers.get(P.HEADER_PUBLIC_KEY) ?? ''), 'X-Public-Key')
+    } catch (error) {
+      return fail(400, error instanceof NomyoError ? error.message : 'Invalid X-Public-Key header')
+    }
+    const body = new Uint8Array(await request.arrayBuffer())
+    facts.bytesIn = body.length
+    if (body.length > P.MAX_RESPONSE_BYTES) return fail(413, 'Request package too large')
+    let plaintext: Uint8Array
+    try {
+      plaintext = await open(parsePackage(body).parts, options.keyPair.privateKey)
+    } catch (error) {
+      // 400 is the client's signal that its cached router key may be stale.
+      return fail(400, error instanceof NomyoError ? error.message : 'Invalid package')
+    }
+    if (plaintext.length > P.MAX_PLAINTEXT_BYTES) return fail(413, 'Request payload exceeds 10 MiB')
+    let completionRequest: CompletionRequest
+    try {
+      completionRequest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext)) as CompletionRequest
+      if (!completionRequest || typeof completionRequest !== 'object' || Array.isArray(completionRequest)) throw new Error()
+    } catch {
+      return fail(400, 'The decrypted request is not a JSON object')
+    } finally {
+      plaintext.fill(0)
+    }
+    let answer: unknown
+    try {
+      answer = await options.complete(completionRequest, {
+        payloadId,
+        securityTier: tierHeader as P.SecurityTier | undefined,
+        apiKey: request.headers.get('authorization')?.replace(/^Bearer /, ''),
+        signal: request.signal,
+      })
+    } catch (error) {
+      if (error instanceof RouterError) return fail(error.status, error.message, error.headers)
+      return fail(500, 'Internal error while producing the completion')
+    }
+    const answerBytes = new TextEncoder().encode(JSON.stringify(answer))
+    const sealed = encodePackage(await seal(answerBytes, clientKey), { processed_at: Date.now() / 1000 })
+    answerBytes.fill(0)
+    return reply(200, sealed as BodyInit, JSON_HEADERS)
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    const started = Date.now()
+    const path = new URL(request.url).pathname.replace(/\/+$/, '')
+    const facts: { payloadId?: string; bytesIn?: number } = {}
+    let response: Response
+    if (request.method === 'OPTIONS' && options.corsOrigin) response = reply(204, null)
+    else if (path === P.PUBLIC_KEY_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      response = reply(200, request.method === 'HEAD' ? null : await publicPem, { 'Content-Type': 'text/plain; charset=utf-8' })
+    } else if (path === P.SECURE_COMPLETION_PATH) {
+      response = request.method === 'POST' ? await secureCompletion(request, facts) : fail(405, 'Use POST', { Allow: 'POST' })
+    } else response = fail(404, 'Not found')
+    options.onRequest?.({ method: request.method, path, status: response.status, ...facts, ms: Date.now() - started })
+    return response
+  }
+}

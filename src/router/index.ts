@@ -1,0 +1,9 @@
+/**
+ * `nomyo-secure/router`: the server side of the protocol as a web-standard handler, for tests, the
+ * dev router and self-hosted secure endpoints.
+ *
+ * @packageDocumentation
+ */
+export { createSecureRouter, type SecureRouterOptions, type CompletionRequest, type CompletionContext } from './handler.js'
+export { RouterError } from './router-error.js'
+export { generateKeyPair, loadKeyPair, exportPrivateKey } from './keys.js'

@@ -1,0 +1,38 @@
+// The few Node built-ins the Node entry uses, declared here so the core compiles without Node types
+// (`types: []`): nothing outside src/runtime can import them by accident.
+declare module 'node:fs/promises' {
+  export function readFile(path: string, encoding: 'utf8'): Promise<string>
+  export function writeFile(path: string, data: string, options: { mode?: number; flag?: string }): Promise<void>
+  export function mkdir(path: string, options: { recursive?: boolean; mode?: number }): Promise<string | undefined>
+  export function rename(from: string, to: string): Promise<void>
+  export function rm(path: string, options: { force?: boolean }): Promise<void>
+}
+declare module 'node:path' {
+  export function dirname(path: string): string
+  export function join(...parts: string[]): string
+}
+declare module 'node:http' {
+  interface IncomingMessage extends AsyncIterable<Uint8Array> {
+    method?: string
+    url?: string
+    headers: Record<string, string | string[] | undefined>
+    on(event: 'close', listener: () => void): this
+  }
+  interface ServerResponse {
+    writeHead(status: number, headers: Array<[string, string]>): this
+    write(chunk: Uint8Array): boolean
+    end(chunk?: Uint8Array): this
+    once(event: 'drain', listener: () => void): this
+    on(event: 'close', listener: () => void): this
+    writableEnded: boolean
+    destroy(error?: Error): void
+  }
+  interface Server {
+    listen(port: number, host: string, callback: () => void): this
+    address(): { port: number; address: string } | string | null
+    close(callback?: (error?: Error) => void): this
+    closeAllConnections?(): void
+    on(event: 'error', listener: (error: Error) => void): this
+  }
+  export function createServer(listener: (request: IncomingMessage, response: ServerResponse) => void): Server
+}

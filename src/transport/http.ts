@@ -1,0 +1,162 @@
+/**
+ * The one place that talks HTTP: timeouts, caller aborts, bounded body reads, redirects, and the
+ * retry policy. Built on ofetch with an injected `fetch`; every call returns a whole 2xx body or
+ * throws a typed error.
+ */
+import { createFetch } from 'ofetch'
+import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError, ProtocolError } from '../errors.js'
+import { errorForStatus, parseRetryAfter } from './status-errors.js'
+import { retryDelay, shouldRetryStatus } from './retry.js'
+import type { Logger } from './logger.js'
+
+/** A `fetch`-compatible function. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+export interface TransportSettings {
+  /** Custom fetch; called as a plain function. Defaults to `globalThis.fetch` looked up at call time. */
+  fetch?: FetchFunction | undefined
+  /** Milliseconds for one attempt, from sending to the last byte of the answer. */
+  timeout: number
+  /** Extra attempts after the first for retryable failures. */
+  maxRetries: number
+  maxResponseBytes: number
+  logger?: Logger | undefined
+}
+
+export interface HttpRequest {
+  url: string
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  body?: Uint8Array
+  signal?: AbortSignal | undefined
+}
+
+export interface HttpAnswer {
+  status: number
+  headers: Headers
+  body: Uint8Array
+}
+
+/** Thrown inside an attempt to carry "retry this" out of the attempt with its delay hint. */
+class Retryable {
+  constructor(readonly error: APIError, readonly retryAfterMs?: number) {}
+}
+
+/** Sends one request with retries; resolves with a 2xx answer or throws the documented error. */
+export async function send(request: HttpRequest, settings: TransportSettings): Promise<HttpAnswer> {
+  const $fetch = createFetch({ fetch: (input, init) => (settings.fetch ?? globalThis.fetch)(input, init) })
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptOnce($fetch, request, settings)
+    } catch (caught) {
+      if (!(caught instanceof Retryable)) throw caught
+      if (attempt >= settings.maxRetries) throw caught.error
+      const delay = retryDelay(attempt, caught.retryAfterMs)
+      if (delay === undefined) throw caught.error
+      settings.logger?.debug?.(`nomyo-secure: retrying in ${delay} ms after ${caught.error.code}`)
+      await sleep(delay, request.signal)
+    }
+  }
+}
+
+async function attemptOnce($fetch: ReturnType<typeof createFetch>, request: HttpRequest, settings: TransportSettings): Promise<HttpAnswer> {
+  if (request.signal?.aborted) throw new APIUserAbortError()
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, settings.timeout)
+  const onAbort = () => controller.abort()
+  request.signal?.addEventListener('abort', onAbort, { once: true })
+  const failure = (cause: unknown, sent: boolean): unknown => {
+    if (request.signal?.aborted) return new APIUserAbortError()
+    if (timedOut) return new APITimeoutError(`The request timed out after ${settings.timeout} ms`)
+    if (cause instanceof ProtocolError || cause instanceof APIError) return cause
+    const error = new APIConnectionError(sent ? 'The connection broke while reading the answer' : 'Could not connect to the router', { cause })
+    // Only a failure before any answer arrived is safe to repeat.
+    return sent ? error : new Retryable(error)
+  }
+  try {
+    let response: Response
+    try {
+      response = await $fetch.raw(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body as BodyInit | undefined,
+        signal: controller.signal,
+        redirect: 'manual',
+        retry: false,
+        ignoreResponseError: true,
+        responseType: 'stream',
+      })
+    } catch (cause) {
+      throw failure(cause, false)
+    }
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      await response.body?.cancel().catch(() => {})
+      // A redirect could carry the API key to another origin; a secure router never redirects.
+      throw new APIError(`The router answered with a redirect (HTTP ${response.status}); redirects are not followed`, { status: response.status })
+    }
+    let body: Uint8Array
+    try {
+      body = await readBody(response, response.ok ? settings.maxResponseBytes : 64 * 1024)
+    } catch (cause) {
+      throw failure(cause, true)
+    }
+    if (response.ok) return { status: response.status, headers: response.headers, body }
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
+    const error = errorForStatus(response.status, body, retryAfterMs)
+    throw shouldRetryStatus(response.status) ? new Retryable(error, retryAfterMs) : error
+  } finally {
+    clearTimeout(timer)
+    request.signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). */
+async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'))
+  if (response.ok && declared > limit) {
+    await response.body?.cancel().catch(() => {})
+    throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+  }
+  if (!response.body) return new Uint8Array(0)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => {})
+      if (!response.ok) break
+      throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(Math.min(total, limit))
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk.subarray(0, out.length - offset), offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new APIUserAbortError())
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new APIUserAbortError())
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

@@ -142,6 +142,17 @@ export class SecureCompletionClient {
     return { publicKeyPem: described.publicPem, fingerprint: described.fingerprint }
   }
 
+  /**
+   * Replaces the client key pair: the key store forgets the old pair and a new one is generated
+   * (and stored, for persistent stores). Answers in flight to the old key can no longer be opened.
+   */
+  async rotateKeys(): Promise<{ publicKeyPem: string; fingerprint: string }> {
+    await this.#keyStore.delete()
+    this.#keys = undefined
+    this.#manualKeys = false
+    return this.publicKey()
+  }
+
   /** The client public key (SPKI PEM) and its SHA-256 fingerprint, creating the pair if needed. */
   async publicKey(): Promise<{ publicKeyPem: string; fingerprint: string }> {
     const keys = await this.#clientKeys()

@@ -7,6 +7,7 @@ import { randomId } from '../crypto/random.js'
 import { SecureCompletionClient, type RequestOptions, type SecureCompletionClientOptions } from './secure-completion-client.js'
 import { checkApiKey, normalizeRouterUrl } from './options.js'
 import { MemoryKeyStore } from '../keystore/memory.js'
+import type { KeyStore } from '../keystore/types.js'
 
 /** Options of {@link SecureChatCompletion}. */
 export interface SecureChatCompletionOptions extends Omit<SecureCompletionClientOptions, 'routerUrl'> {
@@ -80,7 +81,18 @@ export class SecureChatCompletion {
     if (!other) {
       // Pins stay: they bind every router this client may reach. A known router PEM belongs to baseUrl only.
       const { baseUrl: _ignored, apiKey: _key, routerPublicKey: _pk, ...rest } = this.#options
-      other = new SecureCompletionClient({ ...rest, routerUrl: url })
+      const main = this.client
+      // Whatever pair the main client has (loaded, generated or stored) is the one used everywhere.
+      const shared: KeyStore = {
+        get persistent() {
+          return main.keysPersisted
+        },
+        getOrCreate: () => main._keyPair(),
+        delete: async () => {
+          await main.rotateKeys()
+        },
+      }
+      other = new SecureCompletionClient({ ...rest, keyStore: shared, routerUrl: url })
       this.#others.set(url, other)
     }
     return other

@@ -2,7 +2,7 @@
  * The protocol client: keys, the router key, sealing requests and opening answers. Mirrors the
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
-import { InvalidRequestError, ProtocolError } from '../errors.js'
+import { APIUserAbortError, InvalidRequestError, ProtocolError, SecurityError } from '../errors.js'
 import { seal, open } from '../crypto/hybrid.js'
 import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
 import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8.js'
@@ -159,6 +159,12 @@ export class SecureCompletionClient {
     return { publicKeyPem: keys.publicPem, fingerprint: keys.fingerprint }
   }
 
+  /** @internal The current pair, for the per-call `base_url` clients of a SecureChatCompletion. */
+  async _keyPair(): Promise<CryptoKeyPair> {
+    const keys = await this.#clientKeys()
+    return { privateKey: keys.privateKey, publicKey: keys.publicKey }
+  }
+
   /** Fetches (once per client; cached) and returns the router's public key PEM, checked against the pins. */
   async fetchServerPublicKey(): Promise<string> {
     return (await this.#routerKey.get()).pem
@@ -217,7 +223,11 @@ export class SecureCompletionClient {
         answer = await post(routerKey)
       } catch (error) {
         if (!(error instanceof InvalidRequestError)) throw error
-        const fresh = await raceAbort(this.#routerKey.refresh(routerKey), options.signal).catch(() => routerKey)
+        // A refetch that fails keeps the router's 400, except a pin mismatch: that is the real news.
+        const fresh = await raceAbort(this.#routerKey.refresh(routerKey), options.signal).catch((refetchError: unknown) => {
+          if (refetchError instanceof SecurityError || refetchError instanceof APIUserAbortError) throw refetchError
+          return routerKey
+        })
         if (fresh.fingerprint === routerKey.fingerprint) throw error
         this.#options.logger?.warn?.('nomyo-secure: the router key changed; resending sealed to the new key')
         answer = await post(fresh)

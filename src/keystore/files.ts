@@ -4,13 +4,39 @@
  * `keyDir/private_key.pem` (0600) and `keyDir/public_key.pem` (0644).
  */
 
+/**
+ * The few file operations key files need. The Node, Deno and Bun entries bring their own; supply
+ * one to the core entry only when you have a file system they do not cover.
+ *
+ * @example A read-only view of files bundled as strings
+ * ```ts
+ * const bundled: Record<string, string> = { 'keys/private_key.pem': pem }
+ * const files: FileAccess = {
+ *   readText: async (path) => bundled[path] ?? Promise.reject(new Error('not found')),
+ *   exists: async (path) => path in bundled,
+ *   writeText: async () => { throw new Error('read-only') },
+ *   writeTextExclusive: async () => { throw new Error('read-only') },
+ *   remove: async () => { throw new Error('read-only') },
+ *   join: (dir, name) => `${dir}/${name}`,
+ * }
+ * ```
+ */
 export interface FileAccess {
   readText(path: string): Promise<string>
+  /** Whether a file exists at `path`. */
+  exists(path: string): Promise<boolean>
   /**
    * Writes `text` so that no reader ever sees a partial file (temporary file, then rename), creating
    * missing parent directories. `mode` is the new file's permission bits.
    */
   writeText(path: string, text: string, mode: number): Promise<void>
+  /**
+   * Like `writeText`, but only when no file is at `path` yet: resolves `false` and changes nothing
+   * when one is. Two processes creating the same key file at once must see exactly one `true`.
+   */
+  writeTextExclusive(path: string, text: string, mode: number): Promise<boolean>
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): Promise<void>
   /** Joins a directory and a file name with the platform's separator. */
   join(dir: string, name: string): string
 }

@@ -39,8 +39,13 @@ export interface ChatCompletionParams {
   presence_penalty?: number
   stop?: string | string[]
   n?: number
-  /** Always sent as `false`: the protocol answers whole responses. */
+  /**
+   * Always sent as `false`: the protocol answers whole responses. `true` makes `create()` deliver
+   * the decrypted answer as `chat.completion.chunk` objects.
+   */
   stream?: boolean
+  /** With `stream: true`: `include_usage` adds a last chunk carrying `usage`. Never sent to the router. */
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null
   tools?: ToolDefinition[]
   tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } } | (string & {})
   user?: string
@@ -83,6 +88,45 @@ export interface ChatCompletion {
   choices: ChatCompletionChoice[]
   usage?: CompletionUsage
   _metadata: SecureMetadata
+  [key: string]: unknown
+}
+
+/** One tool call inside a streamed delta: the first delta of a call names it, later ones add arguments. */
+export interface ChatCompletionChunkToolCall {
+  index: number
+  id?: string
+  type?: 'function'
+  function?: { name?: string; arguments?: string }
+  [key: string]: unknown
+}
+
+/** What a chunk adds to the message of its choice. */
+export interface ChatCompletionChunkDelta {
+  role?: 'assistant' | (string & {})
+  content?: string | null
+  refusal?: string | null
+  tool_calls?: ChatCompletionChunkToolCall[]
+  [key: string]: unknown
+}
+
+export interface ChatCompletionChunkChoice {
+  index: number
+  delta: ChatCompletionChunkDelta
+  logprobs?: unknown
+  finish_reason: ChatCompletionChoice['finish_reason']
+  [key: string]: unknown
+}
+
+/** A `chat.completion.chunk`, as OpenAI-compatible servers stream them. */
+export interface ChatCompletionChunk {
+  id: string
+  object: 'chat.completion.chunk'
+  created: number
+  model: string
+  system_fingerprint?: string | null
+  choices: ChatCompletionChunkChoice[]
+  /** `null` on every chunk but the last when usage was asked for (`stream_options.include_usage`). */
+  usage?: CompletionUsage | null
   [key: string]: unknown
 }
 

@@ -130,13 +130,15 @@ def parse_package(body, private_key):
         raise WireError('tag is %d bytes, expected %d' % (len(tag), TAG_BYTES))
     size = modulus_bytes(private_key.public_key())
     if len(wrapped) != size:
-        raise WireError('encrypted_aes_key is %d bytes, expected %d (modulus)' % (len(wrapped), size))
+        raise WireError('encrypted_aes_key is %d bytes, expected %d (modulus)'
+                        % (len(wrapped), size))
     try:
         aes_key = private_key.decrypt(wrapped, OAEP)
     except ValueError:
         raise WireError('RSA-OAEP-SHA256 unwrap failed')
     if len(aes_key) != AES_KEY_BYTES:
-        raise WireError('unwrapped AES key is %d bytes, expected %d' % (len(aes_key), AES_KEY_BYTES))
+        raise WireError('unwrapped AES key is %d bytes, expected %d'
+                        % (len(aes_key), AES_KEY_BYTES))
     try:
         # cryptography takes ciphertext||tag, the layout the wire format splits.
         return AESGCM(aes_key).decrypt(nonce, ciphertext + tag, None)
@@ -188,7 +190,8 @@ def load_public_key_pem(data):
     if not isinstance(key, rsa.RSAPublicKey):
         raise WireError('public key is not RSA')
     if key.key_size < MIN_RSA_BITS:
-        raise WireError('public key is %d bits, at least %d required' % (key.key_size, MIN_RSA_BITS))
+        raise WireError('public key is %d bits, at least %d required'
+                        % (key.key_size, MIN_RSA_BITS))
     return key
 
 

@@ -43,7 +43,8 @@ def check_headers(headers):
             raise wire.WireError('header %s sent more than once' % name)
     content_type = headers.get('Content-Type')
     if content_type != 'application/octet-stream':
-        raise wire.WireError('Content-Type must be application/octet-stream, got %r' % content_type)
+        raise wire.WireError('Content-Type must be application/octet-stream, got %r'
+                             % (content_type,))
 
     payload_id = headers.get('X-Payload-ID')
     if payload_id is None:

@@ -25,7 +25,8 @@ def main(argv):
         sys.stderr.write('refused: %s\n' % error)
         return 2
     processed_at = argv[2] if len(argv) == 3 else wire.now_iso()
-    sys.stdout.buffer.write(wire.seal_package(plaintext, public_key, {'processed_at': processed_at}))
+    package = wire.seal_package(plaintext, public_key, {'processed_at': processed_at})
+    sys.stdout.buffer.write(package)
     return 0
 
 

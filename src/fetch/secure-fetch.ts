@@ -1,0 +1,140 @@
+/**
+ * A `fetch` that the `openai` package and the Vercel AI SDK can be given instead of the platform
+ * one: their chat-completion requests go through the NOMYO secure protocol, and the decrypted answer
+ * comes back as the `Response` an OpenAI-compatible server would have sent. Nothing else is sent at
+ * all, so a request the secure protocol cannot carry never leaves in plaintext.
+ */
+import { SecureCompletionClient, type SecureCompletionClientOptions } from '../client/secure-completion-client.js'
+import { checkApiKey, checkSecurityTier } from '../client/options.js'
+import { completionToChunks } from '../client/stream.js'
+import { randomId } from '../crypto/random.js'
+import type { SecurityTier } from '../protocol/constants.js'
+import type { FetchFunction } from '../transport/http.js'
+import { abortReason, errorResponse, responseForError } from './error-response.js'
+import { EVENT_STREAM_HEADERS, encodeEventStream } from './sse.js'
+
+/** Options of {@link createSecureFetch}. */
+export interface SecureFetchOptions extends Omit<SecureCompletionClientOptions, 'routerUrl' | 'maxRetries'> {
+  /**
+   * The NOMYO router every chat completion is sealed to and sent to. Default `https://api.nomyo.ai`.
+   * The SDK's own `baseURL` only selects the endpoint: requests never go to it.
+   */
+  baseUrl?: string
+  /**
+   * The API key for every request. When set, the SDK's `Authorization` header is ignored (so the
+   * SDK can be given a placeholder); otherwise its bearer token is used.
+   */
+  apiKey?: string
+  /** Default security tier; a request's `X-Security-Tier` header overrides it. */
+  securityTier?: SecurityTier
+}
+
+/**
+ * The function {@link createSecureFetch} returns, with its protocol client for key management.
+ *
+ * @example
+ * ```ts
+ * const secureFetch = createSecureFetch({ baseUrl: 'https://api.nomyo.ai' })
+ * await secureFetch.client.loadKeys(privateKeyPem) // instead of a fresh key pair per process
+ * ```
+ */
+export type SecureFetch = FetchFunction & {
+  /** The client that holds the keys and the cached router key (`loadKeys`, `publicKey`, `rotateKeys`). */
+  readonly client: SecureCompletionClient
+}
+
+/** The one endpoint the secure protocol carries: OpenAI's chat completions, under any base path. */
+const CHAT_COMPLETIONS = /\/chat\/completions\/?$/
+
+/**
+ * Creates a `fetch` for OpenAI SDKs that encrypts chat completions end to end.
+ *
+ * - `POST …/chat/completions` with a JSON body: the body is sealed to the router (with `stream`
+ *   sent as `false`, `stream_options` and `security_tier` left out), the bearer token becomes the API
+ *   key, and the tier comes from the `X-Security-Tier` header, a `security_tier` body field or
+ *   `securityTier`. The answer is a 200 JSON `Response` with `x-request-id` set to the payload id,
+ *   or, when the request asked for `stream: true`, a `text/event-stream` of `chat.completion.chunk`
+ *   events ending with `data: [DONE]` — cut from the whole decrypted answer, so every token arrives
+ *   at once after decryption.
+ * - Router errors keep their status and get an OpenAI-shaped body, so the SDK raises its own error
+ *   classes and applies its own retry policy: the secure fetch never retries on its own. Failures of
+ *   the secure channel answer 421 with `x-should-retry: false`; connection failures and timeouts
+ *   reject like the platform fetch (details in `docs/openai.md`).
+ * - Any other method or path is answered 404 without sending anything.
+ *
+ * @example
+ * ```ts
+ * import OpenAI from 'openai'
+ * import { createSecureFetch } from 'nomyo-secure'
+ *
+ * const openai = new OpenAI({
+ *   baseURL: 'https://api.nomyo.ai/v1',
+ *   apiKey: process.env.NOMYO_API_KEY,
+ *   fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai', securityTier: 'high' }),
+ * })
+ * const completion = await openai.chat.completions.create({ model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: 'Hello!' }] })
+ * ```
+ */
+export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
+  const { baseUrl = 'https://api.nomyo.ai', apiKey, securityTier, ...rest } = options
+  const configuredKey = checkApiKey(apiKey)
+  const defaultTier = checkSecurityTier(securityTier)
+  // The SDK above retries by its own policy; retrying here too would multiply its attempts.
+  const client = new SecureCompletionClient({ ...rest, routerUrl: baseUrl, maxRetries: 0 })
+
+  // A plain function: SDKs call fetch unbound (`fetch.call(undefined, ...)`).
+  async function secureFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    // The platform Request normalises every accepted form of URL, headers (Headers, record, pairs) and body.
+    const request = new Request(input, init)
+    const signal = request.signal
+    if (signal.aborted) throw abortReason(signal)
+    const { pathname } = new URL(request.url)
+    if (request.method !== 'POST' || !CHAT_COMPLETIONS.test(pathname)) {
+      return errorResponse(404, {
+        message: `nomyo-secure: ${request.method} ${pathname} is not sent; the secure fetch only carries POST …/chat/completions`,
+        type: 'not_found_error',
+        code: 'ERR_UNSUPPORTED_ENDPOINT',
+      })
+    }
+    const payloadId = randomId()
+    try {
+      const body = parseBody(await request.text())
+      const { stream, stream_options: streamOptions, security_tier: bodyTier, ...payload } = body
+      const tier = request.headers.get('x-security-tier') ?? bodyTier ?? defaultTier
+      const key = configuredKey ?? bearerToken(request.headers.get('authorization'))
+      const completion = await client.sendSecureRequest({ ...payload, stream: false }, payloadId, key, tier as string | undefined, { signal })
+      if (stream === true) {
+        const includeUsage = (streamOptions as { include_usage?: unknown } | null | undefined)?.include_usage === true
+        return new Response(encodeEventStream(completionToChunks(completion, { includeUsage })), {
+          status: 200,
+          headers: { ...EVENT_STREAM_HEADERS, 'x-request-id': payloadId },
+        })
+      }
+      return new Response(JSON.stringify(completion), {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-request-id': payloadId },
+      })
+    } catch (error) {
+      return responseForError(error, signal, payloadId)
+    }
+  }
+
+  return Object.assign(secureFetch, { client })
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    // No cause and no excerpt: the parser's message would quote the request.
+    throw new TypeError('The chat-completion request body is not valid JSON')
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('The chat-completion request body must be a JSON object')
+  return body as Record<string, unknown>
+}
+
+function bearerToken(header: string | null): string | undefined {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null
+  return match?.[1]
+}

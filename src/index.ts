@@ -6,6 +6,9 @@
  * @packageDocumentation
  */
 export { SecureChatCompletion, type SecureChatCompletionOptions } from './client/secure-chat-completion.js'
+export type { CreateChatCompletion } from './client/secure-chat-completion.js'
+export { ChatCompletionStream, completionToChunks, type ChatCompletionStreamPromise, type ChunkOptions } from './client/stream.js'
+export { createSecureFetch, type SecureFetch, type SecureFetchOptions } from './fetch/secure-fetch.js'
 export {
   SecureCompletionClient,
   type SecureCompletionClientOptions,
@@ -16,6 +19,10 @@ export type {
   ChatCompletion,
   ChatCompletionParams,
   ChatCompletionChoice,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionChunkToolCall,
   ChatMessage,
   CompletionUsage,
   SecureMetadata,
@@ -28,6 +35,8 @@ export type { FileAccess } from './keystore/files.js'
 export type { Logger } from './transport/logger.js'
 export type { FetchFunction } from './transport/http.js'
 export { MemoryKeyStore } from './keystore/memory.js'
+export { IndexedDBKeyStore, type IndexedDBKeyStoreOptions, type IndexedDBFallbackReason } from './keystore/indexeddb.js'
+export { PemKeyStore } from './keystore/pem-secret.js'
 export {
   NomyoError,
   APIError,

@@ -93,6 +93,11 @@ export class SecureCompletionClient {
     if (options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
   }
 
+  /** The key store behind this client (e.g. to show an `IndexedDBKeyStore`'s `status` and `reason`). */
+  get keyStore(): KeyStore {
+    return this.#keyStore
+  }
+
   /** Whether the client key pair survives a restart (its key store is persistent and no key was set by hand). */
   get keysPersisted(): boolean {
     return this.#keyStore.persistent && !this.#manualKeys
@@ -247,7 +252,7 @@ export class SecureCompletionClient {
   }
 
   #loadFromStore(): Promise<ClientKeys> {
-    const pending = this.#keyStore.getOrCreate(() => generateRsaKeyPair(this.#options.keySize)).then(describeKeyPair)
+    const pending = this.#keyStore.getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true)).then(describeKeyPair)
     pending.catch(() => {
       if (this.#keys === pending) this.#keys = undefined
     })

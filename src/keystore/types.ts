@@ -20,7 +20,11 @@
 export interface KeyStore {
   /** Whether the pair survives a restart (page reload, process restart). */
   readonly persistent: boolean
-  getOrCreate(generate: () => Promise<CryptoKeyPair>): Promise<CryptoKeyPair>
+  /**
+   * `generate(true)` makes an extractable pair, for stores that must write the private key out once
+   * (and then keep only a non-extractable copy); `generate()` makes a non-extractable one.
+   */
+  getOrCreate(generate: (extractable?: boolean) => Promise<CryptoKeyPair>): Promise<CryptoKeyPair>
   /** Forgets the stored pair, so the next `getOrCreate` creates a new one. */
   delete(): Promise<void>
 }

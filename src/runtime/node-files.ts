@@ -21,6 +21,15 @@ async function viaTemporary(path: string, text: string, mode: number, place: (te
   }
 }
 
+/**
+ * File access through `node:fs`, used by the Node entry (and for writing by the Bun entry).
+ *
+ * @example
+ * ```ts
+ * import { FileKeyStore, nodeFiles } from 'nomyo-secure/node'
+ * const keyStore = new FileKeyStore({ keyDir: 'client_keys', files: nodeFiles })
+ * ```
+ */
 export const nodeFiles: FileAccess = {
   readText: (path) => readFile(path, 'utf8'),
   async exists(path) {

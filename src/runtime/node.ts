@@ -1,32 +1,62 @@
 /**
- * `nomyo-secure` for Node.js: the core with key files through `node:fs`, so `loadKeys` takes paths
- * and `generateKeys({ saveToFile: true })` writes the reference client's `client_keys/` layout.
+ * `nomyo-secure` for Node.js: the core with key files through `node:fs`, so `loadKeys` takes paths,
+ * `generateKeys({ saveToFile: true })` writes the reference client's `client_keys/` layout, and
+ * `keyDir` keeps the client key in it across restarts.
  *
  * @packageDocumentation
  */
 import {
   SecureChatCompletion as CoreSecureChatCompletion,
-  type SecureChatCompletionOptions,
+  type SecureChatCompletionOptions as CoreSecureChatCompletionOptions,
 } from '../client/secure-chat-completion.js'
 import {
   SecureCompletionClient as CoreSecureCompletionClient,
-  type SecureCompletionClientOptions,
+  type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
 } from '../client/secure-completion-client.js'
+import { FileKeyStore } from '../keystore/file.js'
+import type { KeyStore } from '../keystore/types.js'
+import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
 import { nodeFiles } from './node-files.js'
 
 export * from '../index.js'
+export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
+export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
+export { nodeFiles }
 
-/** {@inheritDoc CoreSecureChatCompletion} */
+/** Options of the Node {@link SecureChatCompletion}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOptions, KeyDirOptions {}
+/** Options of the Node {@link SecureCompletionClient}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, KeyDirOptions {}
+
+const fileStore = (keyDir: string, password: string | undefined): KeyStore => new FileKeyStore({ keyDir, password, files: nodeFiles })
+
+/**
+ * {@inheritDoc CoreSecureChatCompletion}
+ *
+ * @example The key kept in `client_keys/` across restarts, as the Python client keeps it
+ * ```ts
+ * import { SecureChatCompletion } from 'nomyo-secure/node'
+ * const client = new SecureChatCompletion({ apiKey: process.env.NOMYO_API_KEY, keyDir: 'client_keys', keyPassword: process.env.NOMYO_KEY_PASSWORD })
+ * ```
+ */
 export class SecureChatCompletion extends CoreSecureChatCompletion {
   constructor(options: SecureChatCompletionOptions = {}) {
-    super({ files: nodeFiles, ...options })
+    super({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
   }
 }
 
-/** {@inheritDoc CoreSecureCompletionClient} */
+/**
+ * {@inheritDoc CoreSecureCompletionClient}
+ *
+ * @example
+ * ```ts
+ * import { SecureCompletionClient } from 'nomyo-secure/node'
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keyDir: 'client_keys' })
+ * ```
+ */
 export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
-    super({ files: nodeFiles, ...options })
+    super({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
   }
 }
 export { serve, type NodeServer } from './node-server.js'

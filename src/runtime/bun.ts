@@ -1,0 +1,63 @@
+/**
+ * `nomyo-secure` for Bun: the core with key files read through `Bun.file` and written through
+ * Bun's native `node:fs`, so `loadKeys` takes paths, `generateKeys({ saveToFile: true })` writes the
+ * reference client's `client_keys/` layout, and `keyDir` keeps the client key in it across
+ * restarts. Without `keyDir`, `privateKeyPem` or a `keyStore`, keys live in memory, like the
+ * reference client's.
+ *
+ * @packageDocumentation
+ */
+import {
+  SecureChatCompletion as CoreSecureChatCompletion,
+  type SecureChatCompletionOptions as CoreSecureChatCompletionOptions,
+} from '../client/secure-chat-completion.js'
+import {
+  SecureCompletionClient as CoreSecureCompletionClient,
+  type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
+} from '../client/secure-completion-client.js'
+import { FileKeyStore } from '../keystore/file.js'
+import type { KeyStore } from '../keystore/types.js'
+import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
+import { bunFiles } from './bun-files.js'
+
+export * from '../index.js'
+export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
+export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
+export { bunFiles }
+
+/** Options of the Bun {@link SecureChatCompletion}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOptions, KeyDirOptions {}
+/** Options of the Bun {@link SecureCompletionClient}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, KeyDirOptions {}
+
+const fileStore = (keyDir: string, password: string | undefined): KeyStore => new FileKeyStore({ keyDir, password, files: bunFiles })
+
+/**
+ * {@inheritDoc CoreSecureChatCompletion}
+ *
+ * @example The key kept in `client_keys/` across restarts, as the Python client keeps it
+ * ```ts
+ * import { SecureChatCompletion } from 'nomyo-secure/bun'
+ * const client = new SecureChatCompletion({ apiKey: Bun.env.NOMYO_API_KEY, keyDir: 'client_keys', keyPassword: Bun.env.NOMYO_KEY_PASSWORD })
+ * ```
+ */
+export class SecureChatCompletion extends CoreSecureChatCompletion {
+  constructor(options: SecureChatCompletionOptions = {}) {
+    super({ files: bunFiles, ...resolveKeyOptions(options, fileStore) })
+  }
+}
+
+/**
+ * {@inheritDoc CoreSecureCompletionClient}
+ *
+ * @example
+ * ```ts
+ * import { SecureCompletionClient } from 'nomyo-secure/bun'
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keyDir: 'client_keys' })
+ * ```
+ */
+export class SecureCompletionClient extends CoreSecureCompletionClient {
+  constructor(options: SecureCompletionClientOptions = {}) {
+    super({ files: bunFiles, ...resolveKeyOptions(options, fileStore) })
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `nomyo-secure` for Deno (`npm:nomyo-secure` or the built ESM file): the core with key files
+ * through Deno's own file API, so `loadKeys` takes paths, `generateKeys({ saveToFile: true })`
+ * writes the reference client's `client_keys/` layout, and `keyDir` keeps the client key in it
+ * across restarts (run with `--allow-read --allow-write` for that directory). Without `keyDir`,
+ * `privateKeyPem` or a `keyStore`, keys live in memory, like the reference client's.
+ *
+ * @packageDocumentation
+ */
+import {
+  SecureChatCompletion as CoreSecureChatCompletion,
+  type SecureChatCompletionOptions as CoreSecureChatCompletionOptions,
+} from '../client/secure-chat-completion.js'
+import {
+  SecureCompletionClient as CoreSecureCompletionClient,
+  type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
+} from '../client/secure-completion-client.js'
+import { FileKeyStore } from '../keystore/file.js'
+import type { KeyStore } from '../keystore/types.js'
+import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
+import { denoFiles } from './deno-files.js'
+
+export * from '../index.js'
+export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
+export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
+export { denoFiles }
+
+/** Options of the Deno {@link SecureChatCompletion}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOptions, KeyDirOptions {}
+/** Options of the Deno {@link SecureCompletionClient}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
+export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, KeyDirOptions {}
+
+const fileStore = (keyDir: string, password: string | undefined): KeyStore => new FileKeyStore({ keyDir, password, files: denoFiles })
+
+/**
+ * {@inheritDoc CoreSecureChatCompletion}
+ *
+ * @example The key kept in `client_keys/` across restarts, as the Python client keeps it
+ * ```ts
+ * import { SecureChatCompletion } from 'nomyo-secure/deno'
+ * const client = new SecureChatCompletion({ apiKey: Deno.env.get('NOMYO_API_KEY'), keyDir: 'client_keys', keyPassword: Deno.env.get('NOMYO_KEY_PASSWORD') })
+ * ```
+ */
+export class SecureChatCompletion extends CoreSecureChatCompletion {
+  constructor(options: SecureChatCompletionOptions = {}) {
+    super({ files: denoFiles, ...resolveKeyOptions(options, fileStore) })
+  }
+}
+
+/**
+ * {@inheritDoc CoreSecureCompletionClient}
+ *
+ * @example
+ * ```ts
+ * import { SecureCompletionClient } from 'nomyo-secure/deno'
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keyDir: 'client_keys' })
+ * ```
+ */
+export class SecureCompletionClient extends CoreSecureCompletionClient {
+  constructor(options: SecureCompletionClientOptions = {}) {
+    super({ files: denoFiles, ...resolveKeyOptions(options, fileStore) })
+  }
+}

@@ -5,7 +5,7 @@
 import { APIUserAbortError, InvalidRequestError, ProtocolError, SecurityError } from '../errors.js'
 import { seal, open } from '../crypto/hybrid.js'
 import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
-import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8.js'
+import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import { randomId } from '../crypto/random.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import { assertChatCompletion, type ChatCompletion } from '../protocol/completion.js'

@@ -1,5 +1,5 @@
 import { KeyError } from '../errors.js'
-import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8.js'
+import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import { exportPublicKeyPem, generateRsaKeyPair } from '../crypto/rsa.js'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type FileAccess } from './files.js'
 import type { KeyStore } from './types.js'

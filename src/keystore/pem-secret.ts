@@ -1,4 +1,4 @@
-import { importPrivateKeyPem } from '../crypto/pkcs8.js'
+import { importPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import type { KeyStore } from './types.js'
 
 // One import per secret for the life of the isolate (or process): every client and request built

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'e2e/**/*.test.ts'],
+    // Type-level tests (*.test-d.ts) are checked by tsc as part of the run.
+    typecheck: { enabled: true, include: ['tests/types/*.test-d.ts'], tsconfig: './tests/types/tsconfig.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The runtime suites spawn Deno, Bun, workerd and Chromium; two cores are shared with them.

@@ -1,5 +1,5 @@
 /** `SecureChatCompletion.create({ stream: true })`: chunks cut from the whole decrypted answer. */
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   AuthenticationError,
   ChatCompletionStream,
@@ -119,17 +119,5 @@ describe('completionToChunks', () => {
     expect(chunks.map((c) => c.choices[0]!.delta)).toEqual([{ role: 'assistant', content: '' }, { reasoning_content: 'thinking' }, { content: 'answer' }, {}])
     expect(chunks[2]!.choices[0]!.logprobs).toEqual({ content: [] })
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('length')
-  })
-})
-
-describe('types', () => {
-  it('stream: true is the stream type, otherwise the completion', () => {
-    expectTypeOf(client.create({ model: 'm', messages, stream: true })).toEqualTypeOf<ChatCompletionStreamPromise>()
-    expectTypeOf(client.chat.completions.create({ model: 'm', messages, stream: true })).toEqualTypeOf<ChatCompletionStreamPromise>()
-    expectTypeOf(client.create({ model: 'm', messages })).toEqualTypeOf<Promise<ChatCompletion>>()
-    expectTypeOf(client.create({ model: 'm', messages, stream: false })).toEqualTypeOf<Promise<ChatCompletion>>()
-    expectTypeOf(client.chat.completions.create({ model: 'm', messages })).toEqualTypeOf<Promise<ChatCompletion>>()
-    expectTypeOf<Awaited<ChatCompletionStreamPromise>>().toEqualTypeOf<ChatCompletionStream>()
-    expectTypeOf<ChatCompletionStreamPromise>().toMatchTypeOf<AsyncIterable<ChatCompletionChunk>>()
   })
 })

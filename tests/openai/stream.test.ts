@@ -1,5 +1,5 @@
 /** `SecureChatCompletion.create({ stream: true })`: chunks cut from the whole decrypted answer. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthenticationError,
   ChatCompletionStream,
@@ -7,7 +7,6 @@ import {
   SecureChatCompletion,
   type ChatCompletion,
   type ChatCompletionChunk,
-  type ChatCompletionStreamPromise,
 } from '../../src/runtime/node.js'
 import { clientPem } from '../helpers/keys.js'
 import { echoCompletion } from '../helpers/router.js'

@@ -68,7 +68,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
   const fail = (status: number, detail: string, headers: Record<string, string> = {}) =>
     reply(status, JSON.stringify({ detail }), { ...JSON_HEADERS, ...headers })
 
-  async function secureCompletion(request: Request, facts: { payloadId?: string; bytesIn?: number }): Promise<Response> {
+  async function secureCompletion(request: Request, facts: { payloadId?: string; bytesIn?: number; bytesOut?: number }): Promise<Response> {
     if (options.apiKey !== undefined && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
       return fail(401, 'Invalid or missing API key')
     }
@@ -119,13 +119,14 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     const answerBytes = new TextEncoder().encode(JSON.stringify(answer))
     const sealed = encodePackage(await seal(answerBytes, clientKey), { processed_at: Date.now() / 1000 })
     answerBytes.fill(0)
+    facts.bytesOut = sealed.length
     return reply(200, sealed as BodyInit, JSON_HEADERS)
   }
 
   return async function handle(request: Request): Promise<Response> {
     const started = Date.now()
     const path = new URL(request.url).pathname.replace(/\/+$/, '')
-    const facts: { payloadId?: string; bytesIn?: number } = {}
+    const facts: { payloadId?: string; bytesIn?: number; bytesOut?: number } = {}
     let response: Response
     if (request.method === 'OPTIONS' && options.corsOrigin) response = reply(204, null)
     else if (path === P.PUBLIC_KEY_PATH && (request.method === 'GET' || request.method === 'HEAD')) {

@@ -66,7 +66,7 @@ const noise: string[] = []
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'nomyo-browser-bundle-'))
   const bundle = await rollup({ input: join(REPO_ROOT, 'src/runtime/browser.ts'), plugins: [typescriptSources, nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] })] })
-  await bundle.write({ file: join(bundleDir, 'nomyo-secure.js'), format: 'esm' })
+  await bundle.write({ file: join(bundleDir, 'nomyo-secure.js'), format: 'esm', inlineDynamicImports: true })
   await bundle.close()
   const router = createSecureRouter({ keyPair: await loadKeyPair(routerPem), complete: echoCompletion })
   server = await serveStatic({

@@ -24,6 +24,26 @@ const bundled = (conditions) => [nodeResolve({ browser: conditions.includes('bro
 // Error classes report `name = new.target.name`: minifying must not rename them.
 const minify = (module) => terser({ ecma: 2020, module, keep_classnames: true, compress: { passes: 2 }, format: { comments: false } })
 
+const SCRIPT_URL = 'NOMYO_SECURE_SCRIPT_URL'
+const PEM_MODULE = 'nomyo-secure.pem.min.js'
+
+/** In the script-tag build, `import('…/pkcs8…')` becomes an import of the sibling PEM module. */
+const pemCodecFromSiblingFile = {
+  name: 'pem-codec-from-sibling-file',
+  resolveDynamicImport: (specifier) => (typeof specifier === 'string' && /pkcs8/.test(specifier) ? { id: PEM_MODULE, external: true } : null),
+  renderDynamicImport: ({ targetModuleId }) => (targetModuleId === PEM_MODULE ? { left: 'import(new URL(', right: `, ${SCRIPT_URL}).href)` } : null),
+}
+
+/** The PEM module's `errors.js` is the script-tag build's own classes, read from the global. */
+const errorsFromGlobal = {
+  name: 'errors-from-global',
+  resolveId: (source) => (source.endsWith('/errors.js') ? '\0nomyo-errors' : null),
+  load: (id) =>
+    id === '\0nomyo-errors'
+      ? 'export const { KeyError, UnsupportedKeyError } = globalThis.NomyoSecure'
+      : null,
+}
+
 export default [
   {
     input: entries,
@@ -40,9 +60,25 @@ export default [
   },
   {
     // <script src="nomyo-secure.iife.min.js"></script> then `new NomyoSecure.SecureChatCompletion(...)`.
+    // As in the ESM build, the PEM private-key codec loads on first use: from the sibling file
+    // nomyo-secure.pem.min.js, found next to this script's own URL.
     input: 'dist/runtime/browser.js',
-    output: { file: 'dist/nomyo-secure.iife.min.js', format: 'iife', name: 'NomyoSecure', inlineDynamicImports: true, plugins: [minify(false)] },
-    plugins: bundled(['browser']),
+    output: {
+      file: 'dist/nomyo-secure.iife.min.js',
+      format: 'iife',
+      name: 'NomyoSecure',
+      inlineDynamicImports: true,
+      intro: `const ${SCRIPT_URL} = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : globalThis.location?.href;`,
+      plugins: [minify(false)],
+    },
+    plugins: [pemCodecFromSiblingFile, ...bundled(['browser'])],
+  },
+  {
+    // The PEM codec for the script-tag build: an ES module that takes the error classes from the
+    // NomyoSecure global, so `instanceof NomyoSecure.KeyError` holds for what it throws.
+    input: 'src/crypto/pkcs8.ts',
+    output: { file: `dist/${PEM_MODULE}`, format: 'esm', plugins: [minify(true)] },
+    plugins: [errorsFromGlobal, typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declaration: false })],
   },
   {
     // `import { SecureChatCompletion } from './nomyo-secure.deno.min.js'` (or its URL) in a Deno

@@ -6,12 +6,11 @@
  */
 import { SecureCompletionClient, type SecureCompletionClientOptions } from '../client/secure-completion-client.js'
 import { checkApiKey, checkSecurityTier } from '../client/options.js'
-import { completionToChunks } from '../client/stream.js'
-import { randomId } from '../crypto/random.js'
 import type { SecurityTier } from '../protocol/constants.js'
 import type { FetchFunction } from '../transport/http.js'
-import { abortReason, errorResponse, responseForError } from './error-response.js'
-import { EVENT_STREAM_HEADERS, encodeEventStream } from './sse.js'
+import type { SecureFetchSettings } from './handle-request.js'
+
+let handlerModule: Promise<typeof import('./handle-request.js')> | undefined
 
 /** Options of {@link createSecureFetch}. */
 export interface SecureFetchOptions extends Omit<SecureCompletionClientOptions, 'routerUrl' | 'maxRetries'> {
@@ -43,9 +42,6 @@ export type SecureFetch = FetchFunction & {
   readonly client: SecureCompletionClient
 }
 
-/** The one endpoint the secure protocol carries: OpenAI's chat completions, under any base path. */
-const CHAT_COMPLETIONS = /\/chat\/completions\/?$/
-
 /**
  * Creates a `fetch` for OpenAI SDKs that encrypts chat completions end to end.
  *
@@ -59,7 +55,7 @@ const CHAT_COMPLETIONS = /\/chat\/completions\/?$/
  * - Router errors keep their status and get an OpenAI-shaped body, so the SDK raises its own error
  *   classes and applies its own retry policy: the secure fetch never retries on its own. Failures of
  *   the secure channel answer 421 with `x-should-retry: false`; connection failures and timeouts
- *   reject like the platform fetch (details in `docs/openai.md`).
+ *   reject like the platform fetch (see the README).
  * - Any other method or path is answered 404 without sending anything.
  *
  * @example
@@ -82,59 +78,15 @@ export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch
   // The SDK above retries by its own policy; retrying here too would multiply its attempts.
   const client = new SecureCompletionClient({ ...rest, routerUrl: baseUrl, maxRetries: 0 })
 
-  // A plain function: SDKs call fetch unbound (`fetch.call(undefined, ...)`).
+  const settings: SecureFetchSettings = { client, configuredKey, defaultTier }
+
+  // A plain function: SDKs call fetch unbound (`fetch.call(undefined, ...)`). The request handling
+  // (error responses, event streams) loads on the first call: pages that never use an OpenAI SDK
+  // do not download it.
   async function secureFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    // The platform Request normalises every accepted form of URL, headers (Headers, record, pairs) and body.
-    const request = new Request(input, init)
-    const signal = request.signal
-    if (signal.aborted) throw abortReason(signal)
-    const { pathname } = new URL(request.url)
-    if (request.method !== 'POST' || !CHAT_COMPLETIONS.test(pathname)) {
-      return errorResponse(404, {
-        message: `nomyo-secure: ${request.method} ${pathname} is not sent; the secure fetch only carries POST …/chat/completions`,
-        type: 'not_found_error',
-        code: 'ERR_UNSUPPORTED_ENDPOINT',
-      })
-    }
-    const payloadId = randomId()
-    try {
-      const body = parseBody(await request.text())
-      const { stream, stream_options: streamOptions, security_tier: bodyTier, ...payload } = body
-      const tier = request.headers.get('x-security-tier') ?? bodyTier ?? defaultTier
-      const key = configuredKey ?? bearerToken(request.headers.get('authorization'))
-      const completion = await client.sendSecureRequest({ ...payload, stream: false }, payloadId, key, tier as string | undefined, { signal })
-      if (stream === true) {
-        const includeUsage = (streamOptions as { include_usage?: unknown } | null | undefined)?.include_usage === true
-        return new Response(encodeEventStream(completionToChunks(completion, { includeUsage })), {
-          status: 200,
-          headers: { ...EVENT_STREAM_HEADERS, 'x-request-id': payloadId },
-        })
-      }
-      return new Response(JSON.stringify(completion), {
-        status: 200,
-        headers: { 'content-type': 'application/json', 'x-request-id': payloadId },
-      })
-    } catch (error) {
-      return responseForError(error, signal, payloadId)
-    }
+    const { handleSecureFetch } = await (handlerModule ??= import('./handle-request.js'))
+    return handleSecureFetch(settings, input, init)
   }
 
   return Object.assign(secureFetch, { client })
-}
-
-function parseBody(text: string): Record<string, unknown> {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    // No cause and no excerpt: the parser's message would quote the request.
-    throw new TypeError('The chat-completion request body is not valid JSON')
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('The chat-completion request body must be a JSON object')
-  return body as Record<string, unknown>
-}
-
-function bearerToken(header: string | null): string | undefined {
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null
-  return match?.[1]
 }

@@ -15,6 +15,7 @@ import {
 } from '../client/secure-completion-client.js'
 import { IndexedDBKeyStore } from '../keystore/indexeddb.js'
 import type { KeyStore } from '../keystore/types.js'
+import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 
@@ -69,4 +70,19 @@ export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
     super(withBrowserKeyStore(options))
   }
+}
+
+/** Options of the browser {@link createSecureFetch}: the core's plus the entry's key options. */
+export interface SecureFetchOptions extends CoreSecureFetchOptions, BrowserKeyOptions {}
+
+/**
+ * {@inheritDoc coreCreateSecureFetch}
+ *
+ * @example
+ * ```ts
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * ```
+ */
+export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
+  return coreCreateSecureFetch(withBrowserKeyStore(options))
 }

@@ -19,6 +19,7 @@ import { FileKeyStore } from '../keystore/file.js'
 import type { KeyStore } from '../keystore/types.js'
 import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
 import { denoFiles } from './deno-files.js'
+import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
@@ -60,4 +61,19 @@ export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
     super({ files: denoFiles, ...resolveKeyOptions(options, fileStore) })
   }
+}
+
+/** Options of the Deno {@link createSecureFetch}: the core's plus the entry's key options. */
+export interface SecureFetchOptions extends CoreSecureFetchOptions, KeyDirOptions {}
+
+/**
+ * {@inheritDoc coreCreateSecureFetch}
+ *
+ * @example
+ * ```ts
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * ```
+ */
+export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
+  return coreCreateSecureFetch({ files: denoFiles, ...resolveKeyOptions(options, fileStore) })
 }

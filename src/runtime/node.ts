@@ -17,6 +17,7 @@ import { FileKeyStore } from '../keystore/file.js'
 import type { KeyStore } from '../keystore/types.js'
 import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
 import { nodeFiles } from './node-files.js'
+import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
@@ -60,3 +61,18 @@ export class SecureCompletionClient extends CoreSecureCompletionClient {
   }
 }
 export { serve, type NodeServer } from './node-server.js'
+
+/** Options of the Node {@link createSecureFetch}: the core's plus the entry's key options. */
+export interface SecureFetchOptions extends CoreSecureFetchOptions, KeyDirOptions {}
+
+/**
+ * {@inheritDoc coreCreateSecureFetch}
+ *
+ * @example
+ * ```ts
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * ```
+ */
+export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
+  return coreCreateSecureFetch({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
+}

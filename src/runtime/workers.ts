@@ -15,6 +15,7 @@ import {
   type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
 } from '../client/secure-completion-client.js'
 import { resolveKeyOptions, type SecretKeyOptions } from './key-options.js'
+import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 export type { SecretKeyOptions } from './key-options.js'
@@ -58,4 +59,19 @@ export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
     super(resolveKeyOptions(options))
   }
+}
+
+/** Options of the Workers {@link createSecureFetch}: the core's plus the entry's key options. */
+export interface SecureFetchOptions extends CoreSecureFetchOptions, SecretKeyOptions {}
+
+/**
+ * {@inheritDoc coreCreateSecureFetch}
+ *
+ * @example
+ * ```ts
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * ```
+ */
+export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
+  return coreCreateSecureFetch(resolveKeyOptions(options))
 }

@@ -9,16 +9,23 @@ export interface PemBlock {
   headers: Record<string, string>
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/
+/** Larger than any RSA key PEM (an encrypted RSA-16384 key is about 13 KiB): refused unread. */
+const MAX_PEM_CHARS = 64 * 1024
 
 /** Decodes the first PEM block of `text`. Throws {@link KeyError} (never quoting the text) when there is none. */
 export function decodePem(text: string, what = 'key'): PemBlock {
-  const match = typeof text === 'string' ? BLOCK.exec(text) : null
-  if (!match) throw new KeyError(`The ${what} is not PEM text (expected -----BEGIN ...----- armour)`)
-  const label = match[1]!
+  const found = typeof text === 'string' && text.length <= MAX_PEM_CHARS ? findBlock(text) : undefined
+  if (!found) {
+    throw new KeyError(
+      typeof text === 'string' && text.length > MAX_PEM_CHARS
+        ? `The ${what} is too large to be a PEM key`
+        : `The ${what} is not PEM text (expected -----BEGIN ...----- armour)`,
+    )
+  }
+  const [, label, armoured] = found
   const headers: Record<string, string> = {}
   const body: string[] = []
-  for (const raw of match[2]!.split(/\r?\n/)) {
+  for (const raw of armoured.split(/\r?\n/)) {
     const line = raw.trim()
     const header = /^([A-Za-z-]+):\s*(.*)$/.exec(line)
     if (header) headers[header[1]!] = header[2]!
@@ -35,4 +42,18 @@ export function encodePem(der: Uint8Array, label: string): string {
   let out = `-----BEGIN ${label}-----\n`
   for (let i = 0; i < b64.length; i += 64) out += b64.slice(i, i + 64) + '\n'
   return out + `-----END ${label}-----\n`
+}
+
+/**
+ * The first `-----BEGIN X-----` … `-----END X-----` block, found with indexOf (linear time: a
+ * backreferencing regex over text full of BEGIN lines without an END is quadratic).
+ */
+function findBlock(text: string): [string, string, string] | undefined {
+  const begin = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n/.exec(text)
+  if (!begin) return undefined
+  const label = begin[1]!
+  const bodyStart = begin.index + begin[0].length
+  const end = text.indexOf(`-----END ${label}-----`, bodyStart)
+  if (end < 0) return undefined
+  return [text.slice(begin.index, end), label, text.slice(bodyStart, end)]
 }

@@ -36,7 +36,6 @@ export type { Logger } from './transport/logger.js'
 export type { FetchFunction } from './transport/http.js'
 export { MemoryKeyStore } from './keystore/memory.js'
 export { IndexedDBKeyStore, type IndexedDBKeyStoreOptions, type IndexedDBFallbackReason } from './keystore/indexeddb.js'
-export { PemKeyStore } from './keystore/pem-secret.js'
 export {
   NomyoError,
   APIError,

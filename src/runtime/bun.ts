@@ -22,6 +22,7 @@ import { bunFiles } from './bun-files.js'
 import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
+export { PemKeyStore } from '../keystore/pem-secret.js'
 export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
 export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
 export { bunFiles }

@@ -20,6 +20,7 @@ import { nodeFiles } from './node-files.js'
 import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
+export { PemKeyStore } from '../keystore/pem-secret.js'
 export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
 export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
 export { nodeFiles }

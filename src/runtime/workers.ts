@@ -18,6 +18,7 @@ import { resolveKeyOptions, type SecretKeyOptions } from './key-options.js'
 import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
+export { PemKeyStore } from '../keystore/pem-secret.js'
 export type { SecretKeyOptions } from './key-options.js'
 
 /** Options of the Workers {@link SecureChatCompletion}: the core's plus `privateKeyPem`, `keyPassword`. */

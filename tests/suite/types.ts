@@ -1,11 +1,12 @@
 /** What every runner hands the suite, whatever the runtime. */
 import type * as Core from '../../src/index.js'
+import type * as Edge from '../../src/runtime/workers.js'
 
 /**
  * The imported package: `nomyo-secure` as the runtime resolved it (type-only reference to the core,
  * erased at run time; the value always comes from the runner's own import).
  */
-export type Lib = typeof Core & Record<string, unknown>
+export type Lib = typeof Core & Partial<Pick<typeof Edge, 'PemKeyStore'>> & Record<string, unknown>
 
 export interface WireVector {
   name: string

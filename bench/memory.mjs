@@ -1,0 +1,81 @@
+// Peak RSS growth of one 10 MiB request + 10 MiB answer through sendSecureRequest, in a fresh Node
+// process (run with --expose-gc), against the router in another process so only the client is counted.
+//   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR]
+// The baseline is taken after the request object exists and after a GC: what is measured is what the
+// client allocates on top of the caller's own data, including the decrypted answer it returns.
+import { MiB, loadKeyPems } from './common.mjs'
+import { startRouterProcess } from './processes.mjs'
+
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
+const option = (name) => {
+  const at = process.argv.indexOf(name)
+  return at > 0 ? process.argv[at + 1] : undefined
+}
+const BYTES = Number(option('--bytes') ?? 10 * MiB)
+// --request-bytes / --answer-bytes measure one direction alone (the other side then stays small).
+const REQUEST_BYTES = Number(option('--request-bytes') ?? BYTES)
+const ANSWER_BYTES = Number(option('--answer-bytes') ?? BYTES)
+// --dist DIR (relative to bench/): measure another build of the client.
+const { SecureCompletionClient } = await import(new URL(`${option('--dist') ?? '../dist'}/index.js`, import.meta.url).href)
+const { privatePem } = loadKeyPems()
+const router = await startRouterProcess()
+
+// The request is built with one repeat() so that building it leaves no higher RSS peak behind.
+function bigRequest(bytes, answerBytes = bytes) {
+  const shell = { model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: '' }], bench_answer_bytes: answerBytes }
+  const filler = 'lorem ipsum dolor sit amet, consectetur adipiscing elit '
+  const need = bytes - JSON.stringify(shell).length
+  shell.messages[0].content = filler.repeat(Math.ceil(need / filler.length)).slice(0, need)
+  return shell
+}
+
+const settle = async () => {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+const maxRss = () => process.resourceUsage().maxRSS * 1024
+
+try {
+  const client = new SecureCompletionClient({ routerUrl: router.url, allowHttp: true })
+  await client.loadKeys(privatePem)
+  // Warm up every code path (router key, fetch, JIT) with a small request of the same shape.
+  await client.sendSecureRequest(bigRequest(64 * 1024))
+  const request = bigRequest(REQUEST_BYTES, ANSWER_BYTES)
+  await settle()
+
+  const before = process.memoryUsage()
+  const peakBefore = maxRss()
+  let sampled = before.rss
+  const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 1)
+  const answer = await client.sendSecureRequest(request)
+  clearInterval(sampler)
+  const peakAfter = maxRss()
+  const answerBytes = JSON.stringify({ ...answer, _metadata: undefined }).length
+  const afterCall = process.memoryUsage()
+  await settle()
+  const retained = process.memoryUsage()
+
+  // getrusage's maxRSS is exact but covers the whole process life; the sampler only sees event-loop
+  // turns. When the earlier peak was already higher, the exact figure is unknowable and the sampled
+  // one is a lower bound; both are reported.
+  const peakGrowth = Math.max(peakAfter, sampled) - before.rss
+  const result = {
+    payloadBytes: BYTES,
+    requestBytes: REQUEST_BYTES,
+    answerBytes,
+    rssBefore: before.rss,
+    peakRssGrowth: peakGrowth,
+    peakRssGrowthSampled: sampled - before.rss,
+    baselinePeakAboveRss: peakBefore > before.rss ? peakBefore - before.rss : 0,
+    multipleOfPayload: peakGrowth / BYTES,
+    rssGrowthAfterCall: afterCall.rss - before.rss,
+    retainedAfterGc: retained.rss - before.rss,
+    heapUsedGrowthAfterGc: retained.heapUsed - before.heapUsed,
+    arrayBuffersAfterGc: retained.arrayBuffers - before.arrayBuffers,
+  }
+  console.log(JSON.stringify(result))
+} finally {
+  await router.stop()
+}

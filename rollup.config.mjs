@@ -21,8 +21,8 @@ const external = (id) => id === 'valibot' || id.startsWith('node:')
 // Self-contained builds start from the library build above (rollup runs the configs in order, so
 // TypeScript compiles once) and resolve valibot as a bundler targeting `conditions` would.
 const bundled = (conditions) => [nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'] })]
-// Error classes report `name = new.target.name`: minifying must not rename them.
-const minify = (module) => terser({ ecma: 2020, module, keep_classnames: true, compress: { passes: 2 }, format: { comments: false } })
+// Error classes report `name = new.target.name`: minifying must keep their names (only theirs).
+const minify = (module) => terser({ ecma: 2020, module, keep_classnames: /Error$/, compress: { passes: 3 }, format: { comments: false } })
 
 const SCRIPT_URL = 'NOMYO_SECURE_SCRIPT_URL'
 const PEM_MODULE = 'nomyo-secure.pem.min.js'

@@ -6,7 +6,15 @@
  * Caller mistakes (bad options, missing `model`) are plain `TypeError`s, like the platform's own.
  */
 
-/** Base class of every error thrown by nomyo-secure. */
+/**
+ * Base class of every error thrown by nomyo-secure.
+ *
+ * @example
+ * ```ts
+ * try { await client.create({ model, messages }) }
+ * catch (err) { if (err instanceof NomyoError) metrics.increment(err.code) ; throw err }
+ * ```
+ */
 export class NomyoError extends Error {
   /** Stable machine-readable identifier, e.g. `ERR_SECURITY`. */
   static code = 'ERR_NOMYO'
@@ -54,36 +62,92 @@ export class APIError extends NomyoError {
   }
 }
 
-/** HTTP 400: the router could not use the request. */
+/**
+ * HTTP 400: the router could not use the request.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InvalidRequestError) console.error('Rejected by the router:', err.details)
+ * ```
+ */
 export class InvalidRequestError extends APIError {
   static override code = 'ERR_INVALID_REQUEST'
 }
-/** HTTP 401: missing or wrong API key. */
+/**
+ * HTTP 401: missing or wrong API key.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof AuthenticationError) showApiKeyDialog()
+ * ```
+ */
 export class AuthenticationError extends APIError {
   static override code = 'ERR_AUTHENTICATION'
 }
-/** HTTP 403: not allowed, e.g. the model is not available at the requested security tier. */
+/**
+ * HTTP 403: not allowed, e.g. the model is not available at the requested security tier.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ForbiddenError) return client.create({ model, messages, security_tier: 'standard' })
+ * ```
+ */
 export class ForbiddenError extends APIError {
   static override code = 'ERR_FORBIDDEN'
 }
-/** HTTP 404: secure inference is not enabled on this router (or the URL is wrong). */
+/**
+ * HTTP 404: secure inference is not enabled on this router (or the URL is wrong).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof NotFoundError) console.error('Check baseUrl: no secure endpoint there')
+ * ```
+ */
 export class NotFoundError extends APIError {
   static override code = 'ERR_NOT_FOUND'
 }
-/** HTTP 429: rate limit exceeded. `retryAfterMs` tells when to try again, when the router said. */
+/**
+ * HTTP 429: rate limit exceeded. `retryAfterMs` tells when to try again, when the router said.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof RateLimitError) await new Promise((r) => setTimeout(r, err.retryAfterMs ?? 5000))
+ * ```
+ */
 export class RateLimitError extends APIError {
   static override code = 'ERR_RATE_LIMIT'
 }
-/** HTTP 500 (and other 5xx without their own class): the router failed. */
+/**
+ * HTTP 500 (and other 5xx without their own class): the router failed.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ServerError) report(err.status, err.details)
+ * ```
+ */
 export class ServerError extends APIError {
   static override code = 'ERR_SERVER'
 }
-/** HTTP 503: the inference backend is unavailable. */
+/**
+ * HTTP 503: the inference backend is unavailable (already retried `maxRetries` times).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ServiceUnavailableError) banner.textContent = 'The model is busy, try again shortly'
+ * ```
+ */
 export class ServiceUnavailableError extends APIError {
   static override code = 'ERR_SERVICE_UNAVAILABLE'
 }
 
-/** The router could not be reached, or the connection broke before a whole answer arrived. */
+/**
+ * The router could not be reached, or the connection broke before a whole answer arrived.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof APIConnectionError && !(err instanceof APITimeoutError)) banner.textContent = 'Offline?'
+ * ```
+ */
 export class APIConnectionError extends APIError {
   static override code = 'ERR_CONNECTION'
   constructor(message = 'Could not connect to the router', options: { cause?: unknown } = {}) {
@@ -91,7 +155,14 @@ export class APIConnectionError extends APIError {
   }
 }
 
-/** The request (including reading the answer) took longer than `timeout`. */
+/**
+ * The request (including reading the answer) took longer than `timeout`.
+ *
+ * @example
+ * ```ts
+ * await client.create({ model, messages }, { timeout: 30_000 }).catch((err) => { if (err instanceof APITimeoutError) return fallback() ; throw err })
+ * ```
+ */
 export class APITimeoutError extends APIConnectionError {
   static override code = 'ERR_TIMEOUT'
   constructor(message = 'The request timed out') {
@@ -99,7 +170,16 @@ export class APITimeoutError extends APIConnectionError {
   }
 }
 
-/** The caller aborted the request through its `AbortSignal`. */
+/**
+ * The caller aborted the request through its `AbortSignal`.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController()
+ * stopButton.onclick = () => controller.abort()
+ * await client.create({ model, messages }, { signal: controller.signal }) // rejects with APIUserAbortError
+ * ```
+ */
 export class APIUserAbortError extends NomyoError {
   static override code = 'ERR_ABORTED'
   constructor(message = 'The request was aborted') {
@@ -112,6 +192,11 @@ export class APIUserAbortError extends NomyoError {
  * does not match the pinned fingerprint or is too weak, or a package that failed authentication.
  * Decryption failures always carry the same fixed message and no cause, so nothing tells an
  * attacker which step failed.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SecurityError) alertSecurityTeam(err.code) // never retry these
+ * ```
  */
 export class SecurityError extends NomyoError {
   static override code = 'ERR_SECURITY'
@@ -120,17 +205,38 @@ export class SecurityError extends NomyoError {
 /** The one message of every failed unwrap, authentication or decryption. */
 export const DECRYPTION_FAILED = 'Decryption failed: the package could not be authenticated'
 
-/** A package or a decrypted plaintext is malformed (missing field, bad base64, not JSON, too large). */
+/**
+ * A package or a decrypted plaintext is malformed (missing field, bad base64, not JSON, too large).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ProtocolError) console.error('Not a NOMYO secure router?', err.message)
+ * ```
+ */
 export class ProtocolError extends NomyoError {
   static override code = 'ERR_PROTOCOL'
 }
 
-/** A key could not be used: bad PEM, wrong password, not RSA, too short. */
+/**
+ * A key could not be used: bad PEM, wrong password, not RSA, too short.
+ *
+ * @example
+ * ```ts
+ * await client.loadKeys(pem, undefined, password).catch((err) => { if (err instanceof KeyError) askPasswordAgain() ; else throw err })
+ * ```
+ */
 export class KeyError extends NomyoError {
   static override code = 'ERR_KEY'
 }
 
-/** A key file uses a format or cipher WebCrypto cannot read; the message says how to convert it. */
+/**
+ * A key file uses a format or cipher WebCrypto cannot read; the message says how to convert it.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UnsupportedKeyError) console.error(err.message) // "... Convert it with: openssl pkcs8 -topk8 ..."
+ * ```
+ */
 export class UnsupportedKeyError extends KeyError {
   static override code = 'ERR_KEY_UNSUPPORTED'
 }

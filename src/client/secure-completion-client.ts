@@ -177,7 +177,12 @@ export class SecureCompletionClient {
 
   /** Seals a chat-completion payload to the router key; returns the package bytes as sent on the wire. */
   async encryptPayload(payload: Record<string, unknown>): Promise<Uint8Array> {
-    return this.#sealTo(encodePlaintext(payload), await this.#routerKey.get())
+    const plaintext = encodePlaintext(payload)
+    try {
+      return await this.#sealTo(plaintext, await this.#routerKey.get())
+    } finally {
+      if (this.secureMemory) plaintext.fill(0)
+    }
   }
 
   /** Opens a sealed answer with this client's private key and adds `_metadata`. */

@@ -17,6 +17,8 @@ const FILES = {
   '/chat-view.js': [here('./chat-view.js'), JS],
   '/style.css': [here('./style.css'), 'text/css; charset=utf-8'],
   '/nomyo-secure.iife.min.js': [here('../dist/nomyo-secure.iife.min.js'), JS],
+  // Loaded by the script-tag build on first use of a PEM private key (loadKeys), from beside it.
+  '/nomyo-secure.pem.min.js': [here('../dist/nomyo-secure.pem.min.js'), JS],
 }
 
 // The page handles keys and prompts: it runs only its own scripts and talks only to this origin.

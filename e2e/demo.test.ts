@@ -76,6 +76,16 @@ describe('the demo page against the router CLI', () => {
     await page.context().close()
   })
 
+  it('loads a PEM private key in the page: the script-tag build fetches its PEM codec from the router', async () => {
+    const page = await openDemo(cli.url)
+    const fingerprint = await page.evaluate(async (pem) => {
+      const client = new (window as unknown as { NomyoSecure: { SecureCompletionClient: new (o: object) => { loadKeys(p: string): Promise<{ fingerprint: string }> } } }).NomyoSecure.SecureCompletionClient({ routerUrl: location.origin, allowHttp: true })
+      return (await client.loadKeys(pem)).fingerprint
+    }, routerPem)
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/)
+    await page.context().close()
+  })
+
   it('keeps the same client key across a reload (IndexedDB, no regeneration)', async () => {
     const page = await openDemo(cli.url)
     const before = await page.getAttribute('#client-fingerprint', 'data-fingerprint')

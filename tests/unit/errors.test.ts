@@ -1,0 +1,54 @@
+/** The error contract: one base class, a stable `code` per class, safe serialisation. */
+import { describe, expect, it } from 'vitest'
+import * as lib from '../../src/index.js'
+
+const CODES: Record<string, string> = {
+  NomyoError: 'ERR_NOMYO',
+  APIError: 'ERR_API',
+  InvalidRequestError: 'ERR_INVALID_REQUEST',
+  AuthenticationError: 'ERR_AUTHENTICATION',
+  ForbiddenError: 'ERR_FORBIDDEN',
+  NotFoundError: 'ERR_NOT_FOUND',
+  RateLimitError: 'ERR_RATE_LIMIT',
+  ServerError: 'ERR_SERVER',
+  ServiceUnavailableError: 'ERR_SERVICE_UNAVAILABLE',
+  APIConnectionError: 'ERR_CONNECTION',
+  APITimeoutError: 'ERR_TIMEOUT',
+  APIUserAbortError: 'ERR_ABORTED',
+  SecurityError: 'ERR_SECURITY',
+  ProtocolError: 'ERR_PROTOCOL',
+  KeyError: 'ERR_KEY',
+  UnsupportedKeyError: 'ERR_KEY_UNSUPPORTED',
+}
+
+describe('errors', () => {
+  it.each(Object.entries(CODES))('%s has the stable code %s, its own name, and extends NomyoError and Error', (name, code) => {
+    const ErrorClass = (lib as unknown as Record<string, new (message: string) => lib.NomyoError & { code: string }>)[name]!
+    const error = new ErrorClass('message')
+    expect(error).toBeInstanceOf(Error)
+    expect(error).toBeInstanceOf(lib.NomyoError)
+    expect(error.code).toBe(code)
+    expect((ErrorClass as unknown as { code: string }).code).toBe(code)
+    expect(error.name).toBe(name)
+    expect(String(error)).toBe(`${name}: message`)
+  })
+
+  it('the HTTP classes extend APIError; timeouts are connection errors', () => {
+    for (const name of ['InvalidRequestError', 'AuthenticationError', 'ForbiddenError', 'NotFoundError', 'RateLimitError', 'ServerError', 'ServiceUnavailableError', 'APIConnectionError']) {
+      expect(new (lib as unknown as Record<string, new (m: string) => Error>)[name]!('m')).toBeInstanceOf(lib.APIError)
+    }
+    expect(new lib.APITimeoutError()).toBeInstanceOf(lib.APIConnectionError)
+    expect(new lib.UnsupportedKeyError('m')).toBeInstanceOf(lib.KeyError)
+    expect(new lib.APIUserAbortError()).not.toBeInstanceOf(lib.APIError)
+  })
+
+  it('serialises to its safe fields only, never its cause', () => {
+    const cause = new Error('socket detail with a secret')
+    const error = new lib.APIConnectionError('Could not connect', { cause })
+    expect(error.cause).toBe(cause)
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'APIConnectionError', code: 'ERR_CONNECTION', message: 'Could not connect' })
+    const api = new lib.RateLimitError('slow down', { status: 429, details: 'try later', retryAfterMs: 1000 })
+    expect(JSON.parse(JSON.stringify(api))).toEqual({ name: 'RateLimitError', code: 'ERR_RATE_LIMIT', message: 'slow down', status: 429, details: 'try later' })
+    expect(api.retryAfterMs).toBe(1000)
+  })
+})

@@ -1,8 +1,11 @@
 // Peak RSS growth of one 10 MiB request + 10 MiB answer through sendSecureRequest, in a fresh Node
 // process (run with --expose-gc), against the router in another process so only the client is counted.
-//   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR]
+//   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR] [--plain]
+// --plain measures the baseline instead: the same exchange as plain JSON over fetch, no encryption
+// (what a plain OpenAI-compatible client needs), against the same router process.
 // The baseline is taken after the request object exists and after a GC: what is measured is what the
 // client allocates on top of the caller's own data, including the decrypted answer it returns.
+import { readFileSync, writeFileSync } from 'node:fs'
 import { MiB, loadKeyPems } from './common.mjs'
 import { startRouterProcess } from './processes.mjs'
 
@@ -35,21 +38,44 @@ const settle = async () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
-const maxRss = () => process.resourceUsage().maxRSS * 1024
+const plain = process.argv.includes('--plain')
+
+// Linux keeps the peak RSS (VmHWM) per process and resets it on writing 5 to clear_refs, which makes
+// the peak of the call itself exact. Elsewhere getrusage's maxRSS covers the whole process life.
+const exactPeak = (() => {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5')
+    return true
+  } catch {
+    return false
+  }
+})()
+const maxRss = () => {
+  if (!exactPeak) return process.resourceUsage().maxRSS * 1024
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024
+}
+const resetPeak = () => exactPeak && writeFileSync('/proc/self/clear_refs', '5')
 
 try {
   const client = new SecureCompletionClient({ routerUrl: router.url, allowHttp: true })
   await client.loadKeys(privatePem)
+  const exchange = plain
+    ? async (body) => {
+        const response = await fetch(`${router.url}/__bench/plain`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+        return response.json()
+      }
+    : (body) => client.sendSecureRequest(body)
   // Warm up every code path (router key, fetch, JIT) with a small request of the same shape.
-  await client.sendSecureRequest(bigRequest(64 * 1024))
+  await exchange(bigRequest(64 * 1024))
   const request = bigRequest(REQUEST_BYTES, ANSWER_BYTES)
   await settle()
 
   const before = process.memoryUsage()
+  resetPeak()
   const peakBefore = maxRss()
   let sampled = before.rss
   const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 1)
-  const answer = await client.sendSecureRequest(request)
+  const answer = await exchange(request)
   clearInterval(sampler)
   const peakAfter = maxRss()
   const answerBytes = JSON.stringify({ ...answer, _metadata: undefined }).length
@@ -62,6 +88,8 @@ try {
   // one is a lower bound; both are reported.
   const peakGrowth = Math.max(peakAfter, sampled) - before.rss
   const result = {
+    mode: plain ? 'plain JSON over fetch' : 'sendSecureRequest',
+    exactPeak,
     payloadBytes: BYTES,
     requestBytes: REQUEST_BYTES,
     answerBytes,

@@ -2,6 +2,8 @@
 // shares neither its event loop nor its heap. Prints `{"url": ...}` once listening.
 //   GET /__bench/stats  → { keyFetches, completions, handlerMs } since start (or the last reset)
 //   POST /__bench/reset → zeroes the counters
+//   POST /__bench/plain → the same sized answer as plain JSON, unencrypted: the baseline of a plain
+//                         OpenAI-compatible exchange for the memory run
 // The completion echoes the last message, or when the request carries `bench_answer_bytes`, answers a
 // completion of exactly that many bytes of JSON (for the 10 MiB memory run).
 import { createSecureRouter, loadKeyPair } from '../dist/router/index.js'
@@ -14,15 +16,17 @@ const keyPair = await loadKeyPair(privatePem)
 const stats = { keyFetches: 0, completions: 0, handlerMs: 0 }
 const sized = new Map()
 
+function sizedAnswer(bytes) {
+  if (!sized.has(bytes)) sized.set(bytes, answerOfSize(bytes))
+  return sized.get(bytes)
+}
+
 const handler = createSecureRouter({
   keyPair,
   complete: async (request) => {
     stats.completions++
     const bytes = request.bench_answer_bytes
-    if (typeof bytes === 'number') {
-      if (!sized.has(bytes)) sized.set(bytes, answerOfSize(bytes))
-      return sized.get(bytes)
-    }
+    if (typeof bytes === 'number') return sizedAnswer(bytes)
     const last = request.messages?.[request.messages.length - 1]?.content ?? ''
     return {
       id: 'chatcmpl-bench',
@@ -45,6 +49,7 @@ const server = await serve(async (request) => {
     Object.assign(stats, { keyFetches: 0, completions: 0, handlerMs: 0 })
     return Response.json(stats)
   }
+  if (path === '/__bench/plain') return Response.json(sizedAnswer((await request.json()).bench_answer_bytes))
   const started = performance.now()
   const response = await handler(request)
   stats.handlerMs += performance.now() - started

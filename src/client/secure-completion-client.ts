@@ -3,11 +3,12 @@
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
 import { APIUserAbortError, InvalidRequestError, ProtocolError, SecurityError } from '../errors.js'
-import { seal, open } from '../crypto/hybrid.js'
+import { seal, open, type SealedParts } from '../crypto/hybrid.js'
+import { decodeUtf8 } from '../crypto/utf8.js'
 import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
 import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import { randomId } from '../crypto/random.js'
-import { encodePackage, parsePackage } from '../protocol/package.js'
+import { encodePackage, packageCapacity, parsePackage } from '../protocol/package.js'
 import { assertChatCompletion, type ChatCompletion } from '../protocol/completion.js'
 import * as P from '../protocol/constants.js'
 import { send, type FetchFunction } from '../transport/http.js'
@@ -178,11 +179,14 @@ export class SecureCompletionClient {
   /** Seals a chat-completion payload to the router key; returns the package bytes as sent on the wire. */
   async encryptPayload(payload: Record<string, unknown>): Promise<Uint8Array> {
     const plaintext = encodePlaintext(payload)
+    let routerKey: RouterKey
     try {
-      return await this.#sealTo(plaintext, await this.#routerKey.get())
-    } finally {
+      routerKey = await this.#routerKey.get()
+    } catch (error) {
       if (this.secureMemory) plaintext.fill(0)
+      throw error
     }
+    return this.#sealTo(plaintext, routerKey)
   }
 
   /** Opens a sealed answer with this client's private key and adds `_metadata`. */
@@ -216,7 +220,9 @@ export class SecureCompletionClient {
   ): Promise<ChatCompletion> {
     const tier = checkSecurityTier(securityTier)
     const key = checkApiKey(apiKey)
-    const plaintext = encodePlaintext(payload)
+    // Encoded before anything else so a bad payload fails before any network traffic; a resend
+    // after a router key change encodes it again, as the first package was written over it.
+    let plaintext: Uint8Array | undefined = encodePlaintext(payload)
     try {
       const [keys, routerKey] = await raceAbort(Promise.all([this.#clientKeys(), this.#routerKey.get()]), options.signal)
       const headers: Record<string, string> = {
@@ -226,8 +232,11 @@ export class SecureCompletionClient {
       }
       if (key) headers.Authorization = `Bearer ${key}`
       if (tier) headers[P.HEADER_SECURITY_TIER] = tier
-      const post = async (target: RouterKey) =>
-        send({ url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body: await this.#sealTo(plaintext, target), signal: options.signal }, this.#transport(options))
+      const post = async (target: RouterKey) => {
+        const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target)
+        plaintext = undefined
+        return send({ url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal }, this.#transport(options))
+      }
       let answer
       try {
         answer = await post(routerKey)
@@ -244,12 +253,27 @@ export class SecureCompletionClient {
       }
       return await this.decryptResponse(answer.body, payloadId)
     } finally {
-      if (this.secureMemory) plaintext.fill(0)
+      if (plaintext && this.secureMemory) plaintext.fill(0)
     }
   }
 
+  /**
+   * Seals `plaintext` (from {@link encodePlaintext}) and writes the package over it: one buffer
+   * instead of two for a big request, and no plaintext left behind. WebCrypto copies its input when
+   * called, so overwriting it afterwards is safe.
+   */
   async #sealTo(plaintext: Uint8Array, routerKey: RouterKey): Promise<Uint8Array> {
-    return encodePackage(await seal(plaintext, routerKey.key))
+    let parts: SealedParts
+    try {
+      parts = await seal(plaintext, routerKey.key)
+    } catch (error) {
+      if (this.secureMemory) plaintext.fill(0)
+      throw error
+    }
+    const sealed = encodePackage(parts, undefined, new Uint8Array(plaintext.buffer, plaintext.byteOffset))
+    // A package that did not fit went elsewhere (a key over 8192 bits, or mostly non-ASCII text).
+    if (sealed.buffer !== plaintext.buffer && this.secureMemory) plaintext.fill(0)
+    return sealed
   }
 
   #clientKeys(): Promise<ClientKeys> {
@@ -295,9 +319,18 @@ export class SecureCompletionClient {
 
 const encoder = new TextEncoder()
 
+/**
+ * The payload as UTF-8 JSON, at the start of a buffer with room for its package (which
+ * {@link SecureCompletionClient} writes over it). Text that needs more than 4 bytes per 3 characters
+ * as UTF-8 does not fit and is encoded on its own.
+ */
 function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('The payload must be a JSON object')
-  const bytes = encoder.encode(JSON.stringify(payload))
+  const text = JSON.stringify(payload)
+  // A text over the limit only needs room to show it is over.
+  const room = new Uint8Array(packageCapacity(Math.min(text.length, P.MAX_PLAINTEXT_BYTES)))
+  const { read, written } = encoder.encodeInto(text, room)
+  const bytes = read < text.length ? (room.fill(0), encoder.encode(text)) : room.subarray(0, written)
   if (bytes.length > P.MAX_PLAINTEXT_BYTES) {
     bytes.fill(0)
     throw new RangeError(`The request is ${bytes.length} bytes; the protocol allows at most ${P.MAX_PLAINTEXT_BYTES} (10 MiB)`)
@@ -307,7 +340,7 @@ function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
 
 function decodePlaintext(plaintext: Uint8Array, wipe: boolean): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext))
+    return JSON.parse(decodeUtf8(plaintext))
   } catch {
     // No cause: the SyntaxError would quote decrypted text.
     throw new ProtocolError('The decrypted answer is not valid UTF-8 JSON')

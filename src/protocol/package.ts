@@ -33,12 +33,23 @@ const QUOTE = 0x22
 const CIPHERTEXT_START = /^[\x00-\x7f]*?"ciphertext"[ \t\n\r]*:[ \t\n\r]*"/
 
 /**
+ * Room for the package of `plaintextBytes`: the base64 of the ciphertext plus the other fields with
+ * a wrapped key of up to 8192 bits. A larger key only makes {@link encodePackage} allocate.
+ */
+export function packageCapacity(plaintextBytes: number): number {
+  return Math.ceil(plaintextBytes / 3) * 4 + 2048
+}
+
+/**
  * Serialises sealed parts (and `extra` top-level fields such as the router's `processed_at`) as the
  * package JSON, in the reference client's field order. Base64 needs no JSON escaping and is one byte
  * per character, so the ciphertext's base64 is written straight into the output bytes: for a 10 MiB
  * payload no 13 MB string is built, scanned by `JSON.stringify` or re-encoded as UTF-8.
+ *
+ * The package is written at the start of `into` when it fits (see {@link packageCapacity}), and the
+ * result is then a view of it; otherwise into a new buffer.
  */
-export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>): Uint8Array {
+export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>, into?: Uint8Array): Uint8Array {
   const split = parts.ciphertext.length - TAG_BYTES
   let tail = ''
   for (const [name, value] of Object.entries(extra ?? {})) tail += `,${JSON.stringify(name)}:${JSON.stringify(value)}`
@@ -48,7 +59,8 @@ export function encodePackage(parts: SealedParts, extra?: Record<string, unknown
       `"encrypted_aes_key":"${encodeBase64(parts.wrappedKey)}",` +
       `"key_algorithm":"${KEY_ALGORITHM}","payload_algorithm":"${PAYLOAD_ALGORITHM}"${tail}}`,
   )
-  const out = new Uint8Array(head.length + Math.ceil(split / 3) * 4 + rest.length)
+  const length = head.length + Math.ceil(split / 3) * 4 + rest.length
+  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
   out.set(head)
   out.set(rest, head.length + encodeBase64Into(parts.ciphertext.subarray(0, split), out.subarray(head.length)))
   return out

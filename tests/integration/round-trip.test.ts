@@ -76,6 +76,17 @@ describe('round trips', () => {
     expect((await ask(big)).choices[0]!.message.content).toBe(big)
   })
 
+  it('round-trips text whose UTF-8 outgrows the room kept for its package (3 bytes per character)', async () => {
+    // CJK is 3 UTF-8 bytes per character, more than the 4/3 the package needs: the other path.
+    const wide = '你好世界🔐'.repeat(50_000)
+    expect((await ask(wide)).choices[0]!.message.content).toBe(wide)
+  })
+
+  it('round-trips 1 MiB of mostly ASCII with one character beyond it at the very end', async () => {
+    const almostAscii = `${'a'.repeat(1024 * 1024)}é`
+    expect((await ask(almostAscii)).choices[0]!.message.content).toBe(almostAscii)
+  })
+
   it('acreate and chat.completions.create are the same call', async () => {
     expect((await client.acreate({ model: 'm', messages: [{ role: 'user', content: 'a' }] })).choices[0]!.message.content).toBe('a')
     expect((await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'b' }] })).choices[0]!.message.content).toBe('b')

@@ -100,12 +100,14 @@ if (parts.has('e2e')) {
 if (parts.has('memory')) {
   step('memory of one 10 MiB request + 10 MiB answer')
   // RSS depends on when V8 happens to collect: three fresh processes, the median run reported.
-  results.memory = await attempt(async () => {
+  // The plain runs are the baseline: the same exchange as unencrypted JSON over fetch.
+  const median = async (extra) => {
     const runs = []
-    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await runJson(process.execPath, ['--expose-gc', 'bench/memory.mjs']))
+    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await runJson(process.execPath, ['--expose-gc', 'bench/memory.mjs', ...extra]))
     runs.sort((a, b) => a.peakRssGrowth - b.peakRssGrowth)
     return { ...runs[runs.length >> 1], runs: runs.map((r) => r.peakRssGrowth) }
-  })
+  }
+  results.memory = await attempt(async () => ({ ...(await median([])), plain: await median(['--plain']) }))
 }
 
 if (parts.has('browser')) {
@@ -187,7 +189,10 @@ if (results.memory && !results.memory.error) {
     ['measure', 'value'],
     [
       ['peak RSS growth (median of runs)', `${fmtBytes(r.peakRssGrowth)} = ${r.multipleOfPayload.toFixed(1)}× payload  ${mark(r.multipleOfPayload <= TARGET.memoryMultiple)}  (runs: ${r.runs.map(fmtBytes).join(', ')})`],
+      ['plain JSON over fetch, same exchange', `${fmtBytes(r.plain.peakRssGrowth)} = ${r.plain.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.plain.runs.map(fmtBytes).join(', ')})`],
+      ['encrypted / plain', `${(r.peakRssGrowth / r.plain.peakRssGrowth).toFixed(2)}×`],
       ['retained after GC (holds the answer)', fmtBytes(r.retainedAfterGc)],
+      ['peak measured by', r.exactPeak ? 'VmHWM, reset before the call (exact)' : 'getrusage maxRSS and a 1 ms RSS sampler'],
     ],
   )
 }

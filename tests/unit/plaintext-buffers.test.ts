@@ -2,7 +2,7 @@
  * What happens to plaintext bytes in the client: the request's package is written over its UTF-8
  * (one buffer, nothing left behind), and answers decode strictly on every path of decodeUtf8.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SecureCompletionClient } from '../../src/index.js'
 import { decodeUtf8 } from '../../src/crypto/utf8.js'
 import { clientPem, clientPublicPem } from '../helpers/keys.js'
@@ -57,6 +57,20 @@ describe('decodeUtf8', () => {
   it('takes Node’s ASCII path in this runtime (so the tests below cover it)', () => {
     const getBuiltinModule = (process as { getBuiltinModule?: (name: string) => { isAscii?: unknown } }).getBuiltinModule
     expect(typeof getBuiltinModule?.('buffer').isAscii).toBe('function')
+  })
+
+  it('loads and decodes where a bundler fakes `process` with no versions (browser builds)', async () => {
+    vi.resetModules()
+    const real = globalThis.process
+    let fresh: typeof decodeUtf8
+    vi.stubGlobal('process', { env: {} })
+    try {
+      fresh = (await import('../../src/crypto/utf8.js')).decodeUtf8
+    } finally {
+      vi.stubGlobal('process', real)
+    }
+    expect(fresh(new TextEncoder().encode('a'.repeat(70_000)))).toBe('a'.repeat(70_000))
+    expect(() => fresh(new Uint8Array([0x61, 0xff]))).toThrow(TypeError)
   })
 
   it.each(sizes)('decodes %i bytes of ASCII and of non-ASCII exactly as TextDecoder does', (size) => {

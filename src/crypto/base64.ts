@@ -44,11 +44,12 @@ export function encodeBase64(bytes: Uint8Array): string {
   return out
 }
 
-// Big payloads go through base64 in slices: 72 KiB of bytes is 96 KiB of text, so no 13 MB string
-// (a 10 MiB payload's base64) is ever built. Each slice's string stays under V8's 128 KiB limit for
-// ordinary young objects and dies young; 256 KiB slices land in large-object space and ran 10× slower.
-const SLICE_BYTES = 3 * 0x6000
-const SLICE_CHARS = 4 * 0x6000
+// Big payloads go through base64 in slices, so no 13 MB string (a 10 MiB payload's base64) is ever
+// built. Each slice's string stays under V8's 128 KiB limit for ordinary young objects and dies
+// young (128 KiB strings land in large-object space and ran 5× slower). Node is fastest with 32 KiB
+// of text (10 MiB: 2.7 ms against 4.2 ms with 96 KiB), Bun with 96 KiB (5.6 ms against 9 ms).
+const SLICE_BYTES = nodeOnly ? 3 * 0x2000 : 3 * 0x6000
+const SLICE_CHARS = (SLICE_BYTES / 3) * 4
 const EQUALS = 0x3d
 
 /**

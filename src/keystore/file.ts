@@ -93,7 +93,11 @@ export class FileKeyStore implements KeyStore {
   async #loadOrCreate(generate: (extractable?: boolean) => Promise<CryptoKeyPair>): Promise<CryptoKeyPair> {
     const path = this.privateKeyPath
     const existing = await this.#read(path, true)
-    if (existing !== undefined) return importPrivateKeyPem(existing, this.#password)
+    if (existing !== undefined) {
+      const loaded = await importPrivateKeyPem(existing, this.#password)
+      await this.#restorePublicKey(loaded.publicKey)
+      return loaded
+    }
 
     const pair = await extractablePair(generate)
     const privatePem = await exportPrivateKeyPem(pair.privateKey, this.#password)
@@ -104,6 +108,20 @@ export class FileKeyStore implements KeyStore {
     await this.#files.writeText(this.publicKeyPath, await exportPublicKeyPem(pair.publicKey), 0o644)
     // Reading back what was written proves the file loads and leaves only a non-extractable key.
     return importPrivateKeyPem(privatePem, this.#password)
+  }
+
+  /**
+   * A process killed between the two writes leaves the private key file alone, and the Python
+   * client reads both files: the missing public half is written back. Best effort: a read-only key
+   * directory still loads.
+   */
+  async #restorePublicKey(publicKey: CryptoKey): Promise<void> {
+    try {
+      if (await this.#files.exists(this.publicKeyPath)) return
+      await this.#files.writeTextExclusive(this.publicKeyPath, await exportPublicKeyPem(publicKey), 0o644)
+    } catch {
+      // Loading must not depend on being able to write.
+    }
   }
 
   async #read(path: string, missingOk: boolean): Promise<string | undefined> {

@@ -65,6 +65,26 @@ describe('FileKeyStore through the Node entry (keyDir)', () => {
     expect(statSync(join(keyDir, 'private_key.pem')).mtimeMs).toBe(mtime)
   })
 
+  it('puts back a missing public_key.pem (a crash between the two writes) from the private key', async () => {
+    const keyDir = freshDir()
+    const first = await new SecureCompletionClient({ keyDir, keySize: 2048 }).publicKey()
+    const publicPath = join(keyDir, 'public_key.pem')
+    const written = readFileSync(publicPath, 'utf8')
+    rmSync(publicPath)
+    expect((await new SecureCompletionClient({ keyDir, keySize: 2048 }).publicKey()).fingerprint).toBe(first.fingerprint)
+    expect(readFileSync(publicPath, 'utf8')).toBe(written)
+    expect(mode(publicPath)).toBe(0o644)
+  })
+
+  it('still loads the private key when the missing public key cannot be written (read-only directory)', async () => {
+    const keyDir = freshDir()
+    const first = await new SecureCompletionClient({ keyDir, keySize: 2048 }).publicKey()
+    rmSync(join(keyDir, 'public_key.pem'))
+    const readOnly = { ...nodeFiles, writeTextExclusive: async () => Promise.reject(new Error('EROFS: read-only file system')) }
+    const pair = await new FileKeyStore({ keyDir, files: readOnly }).getOrCreate(generate2048)
+    expect(await spkiFingerprint(pair.publicKey)).toBe(first.fingerprint)
+  })
+
   it('hands out a non-extractable private key, whether generated or loaded', async () => {
     const keyDir = freshDir()
     for (const store of [new FileKeyStore({ keyDir, files: nodeFiles }), new FileKeyStore({ keyDir, files: nodeFiles })]) {

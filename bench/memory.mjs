@@ -1,12 +1,15 @@
 // Peak RSS growth of one 10 MiB request + 10 MiB answer through sendSecureRequest, in a fresh Node
 // process (run with --expose-gc), against the router in another process so only the client is counted.
-//   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR] [--plain]
+//   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR] [--plain | --floor]
 // --plain measures the baseline instead: the same exchange as plain JSON over fetch, no encryption
 // (what a plain OpenAI-compatible client needs), against the same router process.
+// --floor measures the cryptographic floor of section 1 on the same bytes, without HTTP:
+// JSON.stringify, UTF-8, RSA-OAEP and AES-GCM and base64 out; base64, RSA-OAEP, AES-GCM, UTF-8 and
+// JSON.parse back (the answer's ciphertext is made before measuring).
 // The baseline is taken after the request object exists and after a GC: what is measured is what the
 // client allocates on top of the caller's own data, including the decrypted answer it returns.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { MiB, loadKeyPems } from './common.mjs'
+import { MiB, answerOfSize, loadKeyPems, pemDer } from './common.mjs'
 import { startRouterProcess } from './processes.mjs'
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
@@ -39,6 +42,35 @@ const settle = async () => {
   }
 }
 const plain = process.argv.includes('--plain')
+const floor = process.argv.includes('--floor')
+
+/** The floor's two directions, with `prepare(answerBytes)` sealing the answer beforehand. */
+async function cryptoFloor() {
+  const subtle = globalThis.crypto.subtle
+  const rsa = { name: 'RSA-OAEP', hash: 'SHA-256' }
+  const { privatePem, publicPem } = loadKeyPems()
+  const rsaPublic = await subtle.importKey('spki', pemDer(publicPem), rsa, false, ['encrypt'])
+  const rsaPrivate = await subtle.importKey('pkcs8', pemDer(privatePem), rsa, false, ['decrypt'])
+  const aes = await subtle.importKey('raw', globalThis.crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12))
+  const wrappedKey = await subtle.encrypt(rsa, rsaPublic, new Uint8Array(32))
+  const answers = new Map()
+  const toBase64 = (buffer) => Buffer.from(buffer).toString('base64')
+  return {
+    async prepare(answerBytes) {
+      const sealed = await subtle.encrypt({ name: 'AES-GCM', iv }, aes, new TextEncoder().encode(JSON.stringify(answerOfSize(answerBytes))))
+      answers.set(answerBytes, toBase64(sealed))
+    },
+    async exchange(body) {
+      const plaintext = new TextEncoder().encode(JSON.stringify(body))
+      await subtle.encrypt(rsa, rsaPublic, new Uint8Array(32))
+      toBase64(await subtle.encrypt({ name: 'AES-GCM', iv }, aes, plaintext))
+      const ciphertext = Buffer.from(answers.get(body.bench_answer_bytes), 'base64')
+      await subtle.decrypt(rsa, rsaPrivate, wrappedKey)
+      return JSON.parse(new TextDecoder().decode(await subtle.decrypt({ name: 'AES-GCM', iv }, aes, ciphertext)))
+    },
+  }
+}
 
 // Linux keeps the peak RSS (VmHWM) per process and resets it on writing 5 to clear_refs, which makes
 // the peak of the call itself exact. Elsewhere getrusage's maxRSS covers the whole process life.
@@ -59,13 +91,18 @@ const resetPeak = () => exactPeak && writeFileSync('/proc/self/clear_refs', '5')
 try {
   const client = new SecureCompletionClient({ routerUrl: router.url, allowHttp: true })
   await client.loadKeys(privatePem)
-  const exchange = plain
+  const floorRun = floor ? await cryptoFloor() : undefined
+  const exchange = floorRun
+    ? (body) => floorRun.exchange(body)
+    : plain
     ? async (body) => {
         const response = await fetch(`${router.url}/__bench/plain`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
         return response.json()
       }
     : (body) => client.sendSecureRequest(body)
   // Warm up every code path (router key, fetch, JIT) with a small request of the same shape.
+  await floorRun?.prepare(64 * 1024)
+  await floorRun?.prepare(ANSWER_BYTES)
   await exchange(bigRequest(64 * 1024))
   const request = bigRequest(REQUEST_BYTES, ANSWER_BYTES)
   await settle()
@@ -88,7 +125,7 @@ try {
   // one is a lower bound; both are reported.
   const peakGrowth = Math.max(peakAfter, sampled) - before.rss
   const result = {
-    mode: plain ? 'plain JSON over fetch' : 'sendSecureRequest',
+    mode: floor ? 'cryptographic floor' : plain ? 'plain JSON over fetch' : 'sendSecureRequest',
     exactPeak,
     payloadBytes: BYTES,
     requestBytes: REQUEST_BYTES,

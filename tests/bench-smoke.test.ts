@@ -23,6 +23,7 @@ describe('bench scripts (smoke)', () => {
   it.each([
     [[], 'sendSecureRequest'],
     [['--plain'], 'plain JSON over fetch'],
+    [['--floor'], 'cryptographic floor'],
   ])('memory runs one exchange (%j)', async (extra, mode) => {
     const out = await run('bench/memory.mjs', '--bytes', String(256 * 1024), ...extra)
     expect(out.mode).toBe(mode)

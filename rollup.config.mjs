@@ -24,6 +24,16 @@ const bundled = (conditions) => [nodeResolve({ browser: conditions.includes('bro
 // Error classes report `name = new.target.name`: minifying must keep their names (only theirs).
 const minify = (module) => terser({ ecma: 2020, module, keep_classnames: /Error$/, compress: { passes: 3 }, format: { comments: false } })
 
+/**
+ * Browser builds: a `Buffer` or `process` global there is a bundler's polyfill, never Node's fast
+ * path (src/crypto/base64.ts, src/crypto/utf8.ts), so both read as undefined and terser drops the
+ * Node branches.
+ */
+const withoutNodeGlobals = {
+  name: 'without-node-globals',
+  transform: (code) => (/globalThis\.(Buffer|process)\b/.test(code) ? code.replace(/globalThis\.(Buffer|process)\b/g, 'undefined') : null),
+}
+
 const SCRIPT_URL = 'NOMYO_SECURE_SCRIPT_URL'
 const PEM_MODULE = 'nomyo-secure.pem.min.js'
 
@@ -56,7 +66,7 @@ export default [
     input: 'dist/runtime/browser.js',
     // The PEM private-key codec is a lazily imported chunk beside it (see src/crypto/pkcs8-lazy.ts).
     output: { dir: 'dist', entryFileNames: 'nomyo-secure.browser.min.js', chunkFileNames: 'browser-chunks/[name]-[hash].min.js', format: 'esm', plugins: [minify(true)] },
-    plugins: bundled(['browser']),
+    plugins: [withoutNodeGlobals, ...bundled(['browser'])],
   },
   {
     // <script src="nomyo-secure.iife.min.js"></script> then `new NomyoSecure.SecureChatCompletion(...)`.
@@ -71,7 +81,7 @@ export default [
       intro: `const ${SCRIPT_URL} = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : globalThis.location?.href;`,
       plugins: [minify(false)],
     },
-    plugins: [pemCodecFromSiblingFile, ...bundled(['browser'])],
+    plugins: [pemCodecFromSiblingFile, withoutNodeGlobals, ...bundled(['browser'])],
   },
   {
     // The PEM codec for the script-tag build: an ES module that takes the error classes from the

@@ -2,13 +2,13 @@
  * The protocol client: keys, the router key, sealing requests and opening answers. Mirrors the
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
-import { APIUserAbortError, InvalidRequestError, ProtocolError, SecurityError } from '../errors.js'
+import { APIUserAbortError, InvalidRequestError, SecurityError } from '../errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
-import { decodeUtf8 } from '../crypto/utf8.js'
 import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
 import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import { randomId } from '../crypto/random.js'
-import { encodePackage, packageCapacity, parsePackage } from '../protocol/package.js'
+import { encodePackage, parsePackage } from '../protocol/package.js'
+import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
 import { assertChatCompletion, type ChatCompletion } from '../protocol/completion.js'
 import * as P from '../protocol/constants.js'
 import { send, type FetchFunction } from '../transport/http.js'
@@ -84,6 +84,10 @@ export class SecureCompletionClient {
   #keys: Promise<ClientKeys> | undefined
 
   constructor(options: SecureCompletionClientOptions = {}) {
+    // Browsers give WebCrypto only to secure contexts: say so here, not as a TypeError from deep inside.
+    if (!globalThis.crypto?.subtle) {
+      throw new SecurityError('WebCrypto (crypto.subtle) is unavailable: browsers offer it only to pages served over https:// or from localhost')
+    }
     this.#options = { ...options }
     this.routerUrl = normalizeRouterUrl(options.routerUrl ?? 'https://api.nomyo.ai:12434', options.allowHttp === true)
     this.secureMemory = options.secureMemory !== false
@@ -314,37 +318,5 @@ export class SecureCompletionClient {
     const files = this.#options.files
     if (!files) throw new TypeError(`${what} needs file access, which this runtime entry does not have; pass PEM text instead`)
     return files
-  }
-}
-
-const encoder = new TextEncoder()
-
-/**
- * The payload as UTF-8 JSON, at the start of a buffer with room for its package (which
- * {@link SecureCompletionClient} writes over it). Text that needs more than 4 bytes per 3 characters
- * as UTF-8 does not fit and is encoded on its own.
- */
-function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('The payload must be a JSON object')
-  const text = JSON.stringify(payload)
-  // A text over the limit only needs room to show it is over.
-  const room = new Uint8Array(packageCapacity(Math.min(text.length, P.MAX_PLAINTEXT_BYTES)))
-  const { read, written } = encoder.encodeInto(text, room)
-  const bytes = read < text.length ? (room.fill(0), encoder.encode(text)) : room.subarray(0, written)
-  if (bytes.length > P.MAX_PLAINTEXT_BYTES) {
-    bytes.fill(0)
-    throw new RangeError(`The request is ${bytes.length} bytes; the protocol allows at most ${P.MAX_PLAINTEXT_BYTES} (10 MiB)`)
-  }
-  return bytes
-}
-
-function decodePlaintext(plaintext: Uint8Array, wipe: boolean): unknown {
-  try {
-    return JSON.parse(decodeUtf8(plaintext))
-  } catch {
-    // No cause: the SyntaxError would quote decrypted text.
-    throw new ProtocolError('The decrypted answer is not valid UTF-8 JSON')
-  } finally {
-    if (wipe) plaintext.fill(0)
   }
 }

@@ -14,14 +14,15 @@ interface NodeBufferModule {
 }
 interface NodeProcess {
   getBuiltinModule?(name: 'buffer'): NodeBufferModule
-  versions?: { node?: string; bun?: string; deno?: string }
+  versions?: { bun?: string; deno?: string }
 }
 
 // `process.getBuiltinModule` (Node ≥ 20.16) reaches `node:buffer` without a static import that
 // would tie browser bundles to Node. Bun and Deno emulate it, with no speed to gain: ruled out.
-// Bundlers that fake `process` for browsers give it no `versions.node`.
-const versions = (globalThis as { process?: NodeProcess }).process?.versions
-const node = versions?.node && !versions.bun && !versions.deno ? (globalThis as { process?: NodeProcess }).process!.getBuiltinModule?.('buffer') : undefined
+// Bundlers that fake `process` for browsers give it no `getBuiltinModule` (and maybe no `versions`).
+const nodeProcess = (globalThis as { process?: NodeProcess }).process
+const versions = nodeProcess?.versions
+const node = versions && !versions.bun && !versions.deno ? nodeProcess!.getBuiltinModule?.('buffer') : undefined
 
 /** Decodes UTF-8 strictly: throws a TypeError on invalid bytes instead of substituting U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {

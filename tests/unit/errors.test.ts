@@ -1,5 +1,5 @@
 /** The error contract: one base class, a stable `code` per class, safe serialisation. */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as lib from '../../src/index.js'
 
 const CODES: Record<string, string> = {
@@ -50,5 +50,21 @@ describe('errors', () => {
     const api = new lib.RateLimitError('slow down', { status: 429, details: 'try later', retryAfterMs: 1000 })
     expect(JSON.parse(JSON.stringify(api))).toEqual({ name: 'RateLimitError', code: 'ERR_RATE_LIMIT', message: 'slow down', status: 429, details: 'try later' })
     expect(api.retryAfterMs).toBe(1000)
+  })
+})
+
+describe('a runtime without WebCrypto (a browser page that is not a secure context)', () => {
+  it('refuses to create a client with a SecurityError that says why', async () => {
+    const { SecureChatCompletion, SecureCompletionClient, SecurityError } = lib
+    const real = globalThis.crypto
+    // What an http:// page on a LAN address sees: getRandomValues, but no `subtle`.
+    vi.stubGlobal('crypto', { getRandomValues: real.getRandomValues.bind(real) })
+    try {
+      expect(() => new SecureCompletionClient()).toThrow(SecurityError)
+      expect(() => new SecureChatCompletion()).toThrow(/https:\/\/ or from localhost/)
+    } finally {
+      vi.stubGlobal('crypto', real)
+    }
+    expect(() => new SecureCompletionClient()).not.toThrow()
   })
 })

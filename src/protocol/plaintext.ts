@@ -1,0 +1,41 @@
+/**
+ * The plaintext of a package: the JSON payload as UTF-8 bytes and back. The request is encoded into
+ * a buffer with room for its sealed package, so the client can write the package over it.
+ */
+import { ProtocolError } from '../errors.js'
+import { decodeUtf8 } from '../crypto/utf8.js'
+import { packageCapacity } from './package.js'
+import { MAX_PLAINTEXT_BYTES } from './constants.js'
+
+const encoder = new TextEncoder()
+
+/**
+ * The payload as UTF-8 JSON, at the start of a buffer with room for its package (see
+ * {@link packageCapacity}). Text that needs more than 4 bytes per 3 characters as UTF-8 does not
+ * fit and is encoded on its own. Throws TypeError for a non-object, RangeError over 10 MiB.
+ */
+export function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('The payload must be a JSON object')
+  const text = JSON.stringify(payload)
+  // A text over the limit only needs room to show it is over.
+  const room = new Uint8Array(packageCapacity(Math.min(text.length, MAX_PLAINTEXT_BYTES)))
+  const { read, written } = encoder.encodeInto(text, room)
+  const bytes = read < text.length ? (room.fill(0), encoder.encode(text)) : room.subarray(0, written)
+  if (bytes.length > MAX_PLAINTEXT_BYTES) {
+    bytes.fill(0)
+    throw new RangeError(`The request is ${bytes.length} bytes; the protocol allows at most ${MAX_PLAINTEXT_BYTES} (10 MiB)`)
+  }
+  return bytes
+}
+
+/** Parses a decrypted answer (strict UTF-8 JSON), zeroing the bytes afterwards when `wipe`. */
+export function decodePlaintext(plaintext: Uint8Array, wipe: boolean): unknown {
+  try {
+    return JSON.parse(decodeUtf8(plaintext))
+  } catch {
+    // No cause: the SyntaxError would quote decrypted text.
+    throw new ProtocolError('The decrypted answer is not valid UTF-8 JSON')
+  } finally {
+    if (wipe) plaintext.fill(0)
+  }
+}

@@ -3,6 +3,7 @@
  * of the few calls used, so no Deno declarations leak into the core's types.
  */
 import type { FileAccess } from '../keystore/files.js'
+import { fileAccessOver } from '../keystore/file-writes.js'
 
 interface DenoFileApi {
   readTextFile(path: string): Promise<string>
@@ -18,30 +19,12 @@ interface DenoFileApi {
 
 // Read on each call, not at import: the entry must load (and fail clearly) outside Deno too.
 const deno = (): DenoFileApi => (globalThis as unknown as { Deno: DenoFileApi }).Deno
-// Deno's errors are Deno.errors.NotFound / AlreadyExists; both also carry the POSIX `code`.
-const code = (error: unknown): unknown => (error as { code?: unknown } | null)?.code
+// Deno's errors (Deno.errors.NotFound, AlreadyExists, …) also carry the POSIX `code` the writes check.
 const windows = (): boolean => deno().build.os === 'windows'
 
 function dirname(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'))
   return cut <= 0 ? (cut === 0 ? path.slice(0, 1) : '.') : path.slice(0, cut)
-}
-
-async function chmodExact(path: string, mode: number): Promise<void> {
-  // Windows has no POSIX modes (Deno.chmod throws there); elsewhere undo the umask.
-  if (!windows()) await deno().chmod(path, mode)
-}
-
-async function viaTemporary(path: string, text: string, mode: number, place: (temporary: string) => Promise<boolean>): Promise<boolean> {
-  await deno().mkdir(dirname(path), { recursive: true, mode: 0o700 })
-  const temporary = `${path}.${globalThis.crypto.randomUUID()}.tmp`
-  try {
-    await deno().writeTextFile(temporary, text, { mode, createNew: true })
-    await chmodExact(temporary, mode)
-    return await place(temporary)
-  } finally {
-    await deno().remove(temporary).catch(() => undefined)
-  }
 }
 
 /**
@@ -53,48 +36,18 @@ async function viaTemporary(path: string, text: string, mode: number, place: (te
  * const keyStore = new FileKeyStore({ keyDir: 'client_keys', files: denoFiles })
  * ```
  */
-export const denoFiles: FileAccess = {
+export const denoFiles: FileAccess = fileAccessOver({
   readText: (path) => deno().readTextFile(path),
-  async exists(path) {
-    try {
-      await deno().stat(path)
-      return true
-    } catch (error) {
-      if (code(error) === 'ENOENT') return false
-      throw error
-    }
+  stat: (path) => deno().stat(path),
+  mkdirs: (path, mode) => deno().mkdir(path, { recursive: true, mode }),
+  writeNew: (path, text, mode) => deno().writeTextFile(path, text, { mode, createNew: true }),
+  // Windows has no POSIX modes (Deno.chmod throws there).
+  chmod: async (path, mode) => {
+    if (!windows()) await deno().chmod(path, mode)
   },
-  async writeText(path, text, mode) {
-    await viaTemporary(path, text, mode, async (temporary) => {
-      await deno().rename(temporary, path)
-      return true
-    })
-  },
-  writeTextExclusive: (path, text, mode) =>
-    viaTemporary(path, text, mode, async (temporary) => {
-      // See node-files.ts: a hard link is atomic and never replaces an existing file.
-      try {
-        await deno().link(temporary, path)
-        return true
-      } catch (error) {
-        if (code(error) === 'EEXIST') return false
-        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK'].includes(code(error) as string)) throw error
-      }
-      try {
-        await deno().writeTextFile(path, text, { mode, createNew: true })
-        await chmodExact(path, mode)
-        return true
-      } catch (error) {
-        if (code(error) === 'EEXIST') return false
-        throw error
-      }
-    }),
-  async remove(path) {
-    try {
-      await deno().remove(path)
-    } catch (error) {
-      if (code(error) !== 'ENOENT') throw error
-    }
-  },
+  rename: (from, to) => deno().rename(from, to),
+  link: (existing, target) => deno().link(existing, target),
+  remove: (path) => deno().remove(path),
+  dirname,
   join: (dir, name) => (/[\\/]$/.test(dir) ? dir + name : `${dir}${windows() ? '\\' : '/'}${name}`),
-}
+})

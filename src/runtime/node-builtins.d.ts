@@ -5,7 +5,7 @@ declare module 'node:fs/promises' {
   export function writeFile(path: string, data: string, options: { mode?: number; flag?: string }): Promise<void>
   export function mkdir(path: string, options: { recursive?: boolean; mode?: number }): Promise<string | undefined>
   export function rename(from: string, to: string): Promise<void>
-  export function rm(path: string, options: { force?: boolean }): Promise<void>
+  export function rm(path: string, options?: { force?: boolean }): Promise<void>
   export function link(existingPath: string, newPath: string): Promise<void>
   export function chmod(path: string, mode: number): Promise<void>
   export function stat(path: string): Promise<{ isFile(): boolean; mode: number }>

@@ -15,9 +15,8 @@ import {
   SecureCompletionClient as CoreSecureCompletionClient,
   type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
 } from '../client/secure-completion-client.js'
-import { FileKeyStore } from '../keystore/file.js'
-import type { KeyStore } from '../keystore/types.js'
-import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
+import type { KeyDirOptions } from './key-options.js'
+import { withFiles } from './file-key-options.js'
 import { bunFiles } from './bun-files.js'
 import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
@@ -32,7 +31,7 @@ export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOpt
 /** Options of the Bun {@link SecureCompletionClient}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
 export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, KeyDirOptions {}
 
-const fileStore = (keyDir: string, password: string | undefined): KeyStore => new FileKeyStore({ keyDir, password, files: bunFiles })
+const coreOptions = withFiles(bunFiles)
 
 /**
  * {@inheritDoc CoreSecureChatCompletion}
@@ -45,7 +44,7 @@ const fileStore = (keyDir: string, password: string | undefined): KeyStore => ne
  */
 export class SecureChatCompletion extends CoreSecureChatCompletion {
   constructor(options: SecureChatCompletionOptions = {}) {
-    super({ files: bunFiles, ...resolveKeyOptions(options, fileStore) })
+    super(coreOptions(options))
   }
 }
 
@@ -60,7 +59,7 @@ export class SecureChatCompletion extends CoreSecureChatCompletion {
  */
 export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
-    super({ files: bunFiles, ...resolveKeyOptions(options, fileStore) })
+    super(coreOptions(options))
   }
 }
 
@@ -76,5 +75,5 @@ export interface SecureFetchOptions extends CoreSecureFetchOptions, KeyDirOption
  * ```
  */
 export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
-  return coreCreateSecureFetch({ files: bunFiles, ...resolveKeyOptions(options, fileStore) })
+  return coreCreateSecureFetch(coreOptions(options))
 }

@@ -13,9 +13,8 @@ import {
   SecureCompletionClient as CoreSecureCompletionClient,
   type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
 } from '../client/secure-completion-client.js'
-import { FileKeyStore } from '../keystore/file.js'
-import type { KeyStore } from '../keystore/types.js'
-import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
+import type { KeyDirOptions } from './key-options.js'
+import { withFiles } from './file-key-options.js'
 import { nodeFiles } from './node-files.js'
 import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
 
@@ -30,7 +29,7 @@ export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOpt
 /** Options of the Node {@link SecureCompletionClient}: the core's plus `keyDir`, `privateKeyPem`, `keyPassword`. */
 export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, KeyDirOptions {}
 
-const fileStore = (keyDir: string, password: string | undefined): KeyStore => new FileKeyStore({ keyDir, password, files: nodeFiles })
+const coreOptions = withFiles(nodeFiles)
 
 /**
  * {@inheritDoc CoreSecureChatCompletion}
@@ -43,7 +42,7 @@ const fileStore = (keyDir: string, password: string | undefined): KeyStore => ne
  */
 export class SecureChatCompletion extends CoreSecureChatCompletion {
   constructor(options: SecureChatCompletionOptions = {}) {
-    super({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
+    super(coreOptions(options))
   }
 }
 
@@ -58,7 +57,7 @@ export class SecureChatCompletion extends CoreSecureChatCompletion {
  */
 export class SecureCompletionClient extends CoreSecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
-    super({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
+    super(coreOptions(options))
   }
 }
 export { serve, type NodeServer } from './node-server.js'
@@ -75,5 +74,5 @@ export interface SecureFetchOptions extends CoreSecureFetchOptions, KeyDirOption
  * ```
  */
 export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
-  return coreCreateSecureFetch({ files: nodeFiles, ...resolveKeyOptions(options, fileStore) })
+  return coreCreateSecureFetch(coreOptions(options))
 }

@@ -105,29 +105,16 @@ export function transact<T>(db: IDBDatabase, mode: IDBTransactionMode, makeReque
 
 /** Adds the record unless the slot is taken; resolves false (and writes nothing) when it is. */
 export function addIfAbsent(db: IDBDatabase, slot: string, record: object): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    let transaction: IDBTransaction | undefined
-    let taken = false
-    try {
-      transaction = db.transaction(STORE, 'readwrite')
-      const request = transaction.objectStore(STORE).add(record, slot)
-      request.onerror = (event) => {
-        if (request.error?.name !== 'ConstraintError') return
-        // Expected when another tab won: handled here, so it neither aborts nor reaches window.onerror.
-        taken = true
-        event.preventDefault()
-        event.stopPropagation()
-      }
-      const tx = transaction
-      tx.oncomplete = () => resolve(!taken)
-      tx.onabort = () => reject(tx.error ?? request.error ?? new DOMException('The transaction was aborted', 'AbortError'))
-    } catch (error) {
-      try {
-        transaction?.abort()
-      } catch {
-        // already finished
-      }
-      reject(error)
+  let taken = false
+  return transact(db, 'readwrite', (store) => {
+    const request = store.add(record, slot)
+    request.onerror = (event) => {
+      if (request.error?.name !== 'ConstraintError') return
+      // Expected when another tab won: handled here, so it neither aborts nor reaches window.onerror.
+      taken = true
+      event.preventDefault()
+      event.stopPropagation()
     }
-  })
+    return request
+  }).then(() => !taken)
 }

@@ -6,6 +6,7 @@ export default defineConfig({
     // Type-level tests (*.test-d.ts) are checked by tsc as part of the run.
     typecheck: { enabled: true, include: ['tests/types/*.test-d.ts'], tsconfig: './tests/types/tsconfig.json' },
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
+    globalSetup: ['./tests/helpers/require-vectors.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The runtime suites spawn Deno, Bun, workerd and Chromium; two cores are shared with them.

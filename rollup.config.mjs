@@ -20,7 +20,9 @@ const external = (id) => id === 'valibot' || id.startsWith('node:')
 
 // Self-contained builds start from the library build above (rollup runs the configs in order, so
 // TypeScript compiles once) and resolve valibot as a bundler targeting `conditions` would.
-const bundled = (conditions) => [nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'] })]
+const bundled = (conditions) => [
+  nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'] }),
+]
 // Error classes report `name = new.target.name`: minifying must keep their names (only theirs).
 const minify = (module) => terser({ ecma: 2020, module, keep_classnames: /Error$/, compress: { passes: 3 }, format: { comments: false } })
 
@@ -40,18 +42,17 @@ const PEM_MODULE = 'nomyo-secure.pem.min.js'
 /** In the script-tag build, `import('…/pkcs8…')` becomes an import of the sibling PEM module. */
 const pemCodecFromSiblingFile = {
   name: 'pem-codec-from-sibling-file',
-  resolveDynamicImport: (specifier) => (typeof specifier === 'string' && /pkcs8/.test(specifier) ? { id: PEM_MODULE, external: true } : null),
-  renderDynamicImport: ({ targetModuleId }) => (targetModuleId === PEM_MODULE ? { left: 'import(new URL(', right: `, ${SCRIPT_URL}).href)` } : null),
+  resolveDynamicImport: (specifier) =>
+    typeof specifier === 'string' && /pkcs8/.test(specifier) ? { id: PEM_MODULE, external: true } : null,
+  renderDynamicImport: ({ targetModuleId }) =>
+    targetModuleId === PEM_MODULE ? { left: 'import(new URL(', right: `, ${SCRIPT_URL}).href)` } : null,
 }
 
 /** The PEM module's `errors.js` is the script-tag build's own classes, read from the global. */
 const errorsFromGlobal = {
   name: 'errors-from-global',
   resolveId: (source) => (source.endsWith('/errors.js') ? '\0nomyo-errors' : null),
-  load: (id) =>
-    id === '\0nomyo-errors'
-      ? 'export const { KeyError, UnsupportedKeyError } = globalThis.NomyoSecure'
-      : null,
+  load: (id) => (id === '\0nomyo-errors' ? 'export const { KeyError, UnsupportedKeyError } = globalThis.NomyoSecure' : null),
 }
 
 export default [
@@ -65,7 +66,13 @@ export default [
     // Everything in one file for pages and CDNs without a bundler: `import { ... } from './nomyo-secure.browser.min.js'`.
     input: 'dist/runtime/browser.js',
     // The PEM private-key codec is a lazily imported chunk beside it (see src/crypto/pkcs8-lazy.ts).
-    output: { dir: 'dist', entryFileNames: 'nomyo-secure.browser.min.js', chunkFileNames: 'browser-chunks/[name]-[hash].min.js', format: 'esm', plugins: [minify(true)] },
+    output: {
+      dir: 'dist',
+      entryFileNames: 'nomyo-secure.browser.min.js',
+      chunkFileNames: 'browser-chunks/[name]-[hash].min.js',
+      format: 'esm',
+      plugins: [minify(true)],
+    },
     plugins: [withoutNodeGlobals, ...bundled(['browser'])],
   },
   {

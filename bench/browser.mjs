@@ -15,7 +15,8 @@ const quick = process.argv.includes('--quick')
 const WARM = quick ? 5 : 15
 const COLD = quick ? 2 : 7
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
+if (!existsSync(CHROMIUM_PATH))
+  throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>nomyo-secure start-up bench</title>
 <script type="module">
@@ -50,7 +51,9 @@ const server = await serve(async (request) => {
   // The bundle may import chunks beside it (dist/browser-chunks/), so all of dist/*.js is served.
   if (path.startsWith('/dist/') && path.endsWith('.js') && !path.includes('..')) {
     const file = new URL('..' + path, import.meta.url)
-    return new Response(await readFile(file), { headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' } })
+    return new Response(await readFile(file), {
+      headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' },
+    })
   }
   return router(request)
 })
@@ -58,7 +61,15 @@ const server = await serve(async (request) => {
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+  ],
 })
 try {
   const page = await browser.newPage()
@@ -94,7 +105,12 @@ try {
     keyStore: bundle.keyStore,
     keysPersisted: warm.every((s) => s.persisted),
     warm: { runs: WARM, medianMs: median(warm.map((s) => s.ms)), medianSinceNavigationMs: median(warm.map((s) => s.sinceNavigation)) },
-    cold: { runs: COLD, medianMs: median(cold.map((s) => s.ms)), minMs: Math.min(...cold.map((s) => s.ms)), maxMs: Math.max(...cold.map((s) => s.ms)) },
+    cold: {
+      runs: COLD,
+      medianMs: median(cold.map((s) => s.ms)),
+      minMs: Math.min(...cold.map((s) => s.ms)),
+      maxMs: Math.max(...cold.map((s) => s.ms)),
+    },
     bundleImportMs: median(imports),
   }
   console.log(JSON.stringify(result))

@@ -23,8 +23,7 @@ const sizes = (option('--sizes', '') || '1024,102400,1048576,10485760').split(',
 const { SecureCompletionClient } = await import(dist.href)
 const subtle = globalThis.crypto.subtle
 
-const collect =
-  globalThis.gc ? () => globalThis.gc() : globalThis.Bun ? () => globalThis.Bun.gc(true) : () => {}
+const collect = globalThis.gc ? () => globalThis.gc() : globalThis.Bun ? () => globalThis.Bun.gc(true) : () => {}
 
 const NodeBuffer = globalThis.Buffer
 const hasNativeBase64 = typeof Uint8Array.prototype.toBase64 === 'function' && typeof Uint8Array.fromBase64 === 'function'
@@ -48,7 +47,10 @@ async function main() {
   const rsa = { name: 'RSA-OAEP', hash: 'SHA-256' }
   const rsaPublic = await subtle.importKey('spki', pemDer(publicPem), rsa, false, ['encrypt'])
   const rsaPrivate = await subtle.importKey('pkcs8', pemDer(privatePem), rsa, false, ['decrypt'])
-  const aesKey = await subtle.importKey('raw', globalThis.crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt', 'decrypt'])
+  const aesKey = await subtle.importKey('raw', globalThis.crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, [
+    'encrypt',
+    'decrypt',
+  ])
   const rawKey = globalThis.crypto.getRandomValues(new Uint8Array(32))
   const wrappedKey = new Uint8Array(await subtle.encrypt(rsa, rsaPublic, rawKey))
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12))
@@ -107,7 +109,16 @@ async function main() {
       await fn()
       return performance.now() - started
     }
-    const samples = { clientEncrypt: [], clientDecrypt: [], floorEncrypt: [], floorDecrypt: [], utf8: [], client: [], floor: [], floorWithUtf8: [] }
+    const samples = {
+      clientEncrypt: [],
+      clientDecrypt: [],
+      floorEncrypt: [],
+      floorDecrypt: [],
+      utf8: [],
+      client: [],
+      floor: [],
+      floorWithUtf8: [],
+    }
     const warmup = size <= 100 * KiB ? 10 : 2
     const reps = repsFor(size)
     for (let rep = 0; rep < warmup + reps; rep++) {

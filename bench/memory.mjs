@@ -95,11 +95,15 @@ try {
   const exchange = floorRun
     ? (body) => floorRun.exchange(body)
     : plain
-    ? async (body) => {
-        const response = await fetch(`${router.url}/__bench/plain`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
-        return response.json()
-      }
-    : (body) => client.sendSecureRequest(body)
+      ? async (body) => {
+          const response = await fetch(`${router.url}/__bench/plain`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+          return response.json()
+        }
+      : (body) => client.sendSecureRequest(body)
   // Warm up every code path (router key, fetch, JIT) with a small request of the same shape.
   await floorRun?.prepare(64 * 1024)
   await floorRun?.prepare(ANSWER_BYTES)

@@ -55,7 +55,11 @@ const mark = (ok) => (ok ? 'ok' : 'MISS')
 // `right`: the columns of numbers, lined up on the right.
 const table = (header, rows, right = []) => {
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => String(row[i]).length)))
-  const line = (row) => row.map((cell, i) => (right.includes(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i]))).join('  ').trimEnd()
+  const line = (row) =>
+    row
+      .map((cell, i) => (right.includes(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   log(line(header))
   for (const row of rows) log(line(row))
   log()
@@ -97,7 +101,11 @@ if (parts.has('overhead')) {
     try {
       const runs = []
       for (let i = 0; i < PROCESSES; i++) runs.push(await runJson(command, [...base, ...passQuick, ...passDist]))
-      results.overhead.push({ ...runs[0], processes: PROCESSES, results: runs[0].results.map((_, at) => medianRun(runs.map((run) => run.results[at]))) })
+      results.overhead.push({
+        ...runs[0],
+        processes: PROCESSES,
+        results: runs[0].results.map((_, at) => medianRun(runs.map((run) => run.results[at]))),
+      })
     } catch (error) {
       results.overhead.push({ runtime: name, error: String(error.message).slice(0, 500) })
     }
@@ -119,7 +127,11 @@ if (parts.has('memory')) {
     runs.sort((a, b) => a.peakRssGrowth - b.peakRssGrowth)
     return { ...runs[runs.length >> 1], runs: runs.map((r) => r.peakRssGrowth) }
   }
-  results.memory = await attempt(async () => ({ ...(await median([])), plain: await median(['--plain']), floor: await median(['--floor']) }))
+  results.memory = await attempt(async () => ({
+    ...(await median([])),
+    plain: await median(['--plain']),
+    floor: await median(['--floor']),
+  }))
 }
 
 if (parts.has('browser')) {
@@ -134,8 +146,12 @@ results.seconds = (Date.now() - started) / 1000
 // ---- report ----
 const m = results.machine
 log()
-log(`nomyo-secure bench — ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, Deno ${m.deno ?? 'n/a'}, Bun ${m.bun ?? 'n/a'}${m.chromium ? `, Chromium ${m.chromium}` : ''}`)
-log(`load average ${m.loadAverageAtStart.join(' ')} → ${m.loadAverageAtEnd.join(' ')}; ${results.seconds.toFixed(0)} s${quick ? ' (--quick)' : ''}`)
+log(
+  `nomyo-secure bench — ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}, Deno ${m.deno ?? 'n/a'}, Bun ${m.bun ?? 'n/a'}${m.chromium ? `, Chromium ${m.chromium}` : ''}`,
+)
+log(
+  `load average ${m.loadAverageAtStart.join(' ')} → ${m.loadAverageAtEnd.join(' ')}; ${results.seconds.toFixed(0)} s${quick ? ' (--quick)' : ''}`,
+)
 log()
 
 if (results.overhead) {
@@ -169,7 +185,11 @@ if (results.overhead) {
       ])
     }
   }
-  table(['runtime', 'payload', 'client', 'floor', 'ratio', 'range', '', 'client enc + dec', 'floor enc + dec', 'UTF-8', 'ratio incl. UTF-8'], rows, [1, 2, 3, 4, 5, 7, 8, 9, 10])
+  table(
+    ['runtime', 'payload', 'client', 'floor', 'ratio', 'range', '', 'client enc + dec', 'floor enc + dec', 'UTF-8', 'ratio incl. UTF-8'],
+    rows,
+    [1, 2, 3, 4, 5, 7, 8, 9, 10],
+  )
   const notes = results.overhead.flatMap((run) => [
     ...(run.error ? [`${run.runtime}: ${run.error}`] : []),
     ...(run.results ?? []).filter((r) => r.error).map((r) => `* ${run.runtime}, ${r.size} bytes: ${r.error}`),
@@ -191,7 +211,10 @@ if (results.e2e && !results.e2e.error) {
       ['sequential latency, median (p90)', `${fmtMs(s.medianMs)} ms (${fmtMs(s.p90Ms)} ms)`],
       ['throughput, 8 in flight', `${c.requestsPerSecond.toFixed(0)} req/s (${c.requests} requests)`],
       ['client share (seal, open, JSON)', `${(s.clientShare * 100).toFixed(0)} %  (${fmtMs(s.medianMs - s.medianWaitingMs)} ms)`],
-      ['waiting share (HTTP + router)', `${(s.waitingShare * 100).toFixed(0)} %  (${fmtMs(s.medianWaitingMs)} ms, router handler ${fmtMs(s.routerHandlerMs)} ms)`],
+      [
+        'waiting share (HTTP + router)',
+        `${(s.waitingShare * 100).toFixed(0)} %  (${fmtMs(s.medianWaitingMs)} ms, router handler ${fmtMs(s.routerHandlerMs)} ms)`,
+      ],
       ['router key fetches per client', `${s.keyFetches} sequential, ${c.keyFetches} with 8 racing  ${mark(results.e2e.keyFetchedOnce)}`],
     ],
   )
@@ -199,14 +222,28 @@ if (results.e2e && !results.e2e.error) {
 
 if (results.memory && !results.memory.error) {
   const r = results.memory
-  log(`3. Memory, one ${fmtBytes(r.payloadBytes)} request + ${fmtBytes(r.answerBytes)} answer (Node, target ≤ ${TARGET.memoryMultiple}× payload)`)
+  log(
+    `3. Memory, one ${fmtBytes(r.payloadBytes)} request + ${fmtBytes(r.answerBytes)} answer (Node, target ≤ ${TARGET.memoryMultiple}× payload)`,
+  )
   table(
     ['measure', 'value'],
     [
-      ['peak RSS growth (median of runs)', `${fmtBytes(r.peakRssGrowth)} = ${r.multipleOfPayload.toFixed(1)}× payload  ${mark(r.multipleOfPayload <= TARGET.memoryMultiple)}  (runs: ${r.runs.map(fmtBytes).join(', ')})`],
-      ['plain JSON over fetch, same exchange', `${fmtBytes(r.plain.peakRssGrowth)} = ${r.plain.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.plain.runs.map(fmtBytes).join(', ')})`],
-      ['cryptographic floor, same bytes, no HTTP', `${fmtBytes(r.floor.peakRssGrowth)} = ${r.floor.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.floor.runs.map(fmtBytes).join(', ')})`],
-      ['client / plain, client / floor', `${(r.peakRssGrowth / r.plain.peakRssGrowth).toFixed(2)}×, ${(r.peakRssGrowth / r.floor.peakRssGrowth).toFixed(2)}×`],
+      [
+        'peak RSS growth (median of runs)',
+        `${fmtBytes(r.peakRssGrowth)} = ${r.multipleOfPayload.toFixed(1)}× payload  ${mark(r.multipleOfPayload <= TARGET.memoryMultiple)}  (runs: ${r.runs.map(fmtBytes).join(', ')})`,
+      ],
+      [
+        'plain JSON over fetch, same exchange',
+        `${fmtBytes(r.plain.peakRssGrowth)} = ${r.plain.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.plain.runs.map(fmtBytes).join(', ')})`,
+      ],
+      [
+        'cryptographic floor, same bytes, no HTTP',
+        `${fmtBytes(r.floor.peakRssGrowth)} = ${r.floor.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.floor.runs.map(fmtBytes).join(', ')})`,
+      ],
+      [
+        'client / plain, client / floor',
+        `${(r.peakRssGrowth / r.plain.peakRssGrowth).toFixed(2)}×, ${(r.peakRssGrowth / r.floor.peakRssGrowth).toFixed(2)}×`,
+      ],
       ['retained after GC (holds the answer)', fmtBytes(r.retainedAfterGc)],
       ['peak measured by', r.exactPeak ? 'VmHWM, reset before the call (exact)' : 'getrusage maxRSS and a 1 ms RSS sampler'],
     ],
@@ -222,7 +259,10 @@ if (results.browser) {
       ['measure', 'value'],
       [
         ['key store', `${b.keyStore}${b.keysPersisted ? '' : ' (not persisted)'}`],
-        ['warm: key pair in IndexedDB', `${fmtMs(b.warm.medianMs)} ms  ${mark(b.warm.medianMs <= TARGET.warmMs)}  (${fmtMs(b.warm.medianSinceNavigationMs)} ms from navigation)`],
+        [
+          'warm: key pair in IndexedDB',
+          `${fmtMs(b.warm.medianMs)} ms  ${mark(b.warm.medianMs <= TARGET.warmMs)}  (${fmtMs(b.warm.medianSinceNavigationMs)} ms from navigation)`,
+        ],
         ['cold: RSA-4096 pair generated', `${fmtMs(b.cold.medianMs)} ms (${fmtMs(b.cold.minMs)}–${fmtMs(b.cold.maxMs)})`],
         ['bundle import', `${fmtMs(b.bundleImportMs)} ms`],
       ],
@@ -234,7 +274,14 @@ if (results.bundle && !results.bundle.error) {
   log('5. Bundle size, minified + gzip -9 (1 KB = 1000 bytes)')
   table(
     ['bundle', 'minified', 'gzip', 'target', '', 'lazy chunks (gzip)'],
-    results.bundle.map((b) => [b.name, `${(b.bytes / 1000).toFixed(1)} KB`, `${(b.gzip / 1000).toFixed(2)} KB`, `${b.target / 1000} KB`, mark(b.withinTarget), b.lazy.files.length ? `${(b.lazy.gzip / 1000).toFixed(2)} KB` : '—']),
+    results.bundle.map((b) => [
+      b.name,
+      `${(b.bytes / 1000).toFixed(1)} KB`,
+      `${(b.gzip / 1000).toFixed(2)} KB`,
+      `${b.target / 1000} KB`,
+      mark(b.withinTarget),
+      b.lazy.files.length ? `${(b.lazy.gzip / 1000).toFixed(2)} KB` : '—',
+    ]),
     [1, 2, 3, 5],
   )
 }

@@ -40,7 +40,11 @@ export function wireDetails(packageText = '') {
   const pre = document.createElement('pre')
   let text = packageText
   try {
-    text = JSON.stringify(JSON.parse(text), (key, value) => (typeof value === 'string' && value.length > 44 ? `${value.slice(0, 40)}… (${value.length} chars)` : value), 2)
+    text = JSON.stringify(
+      JSON.parse(text),
+      (_key, value) => (typeof value === 'string' && value.length > 44 ? `${value.slice(0, 40)}… (${value.length} chars)` : value),
+      2,
+    )
   } catch {}
   pre.textContent = text
   details.append(summary, pre)

@@ -36,12 +36,18 @@ export function localCompletion(request, context = {}) {
       const args = JSON.stringify(sampleArguments(tool.parameters, textOf(last.content)))
       completionTokens += tokens(tool.name) + tokens(args)
       const call = { id: `call_${randomHex()}`, type: 'function', function: { name: tool.name, arguments: args } }
-      choices.push({ index, message: { role: 'assistant', content: null, tool_calls: [call] }, finish_reason: 'tool_calls', logprobs: null })
+      choices.push({
+        index,
+        message: { role: 'assistant', content: null, tool_calls: [call] },
+        finish_reason: 'tool_calls',
+        logprobs: null,
+      })
       continue
     }
-    let content = last.role === 'tool'
-      ? `${LABEL} The tool returned: ${clip(textOf(last.content))}${suffix}`
-      : `${LABEL} You said: ${clip(textOf(last.content))}${suffix}${tierNote(context.securityTier)}`
+    let content =
+      last.role === 'tool'
+        ? `${LABEL} The tool returned: ${clip(textOf(last.content))}${suffix}`
+        : `${LABEL} You said: ${clip(textOf(last.content))}${suffix}${tierNote(context.securityTier)}`
     let finish = 'stop'
     if (typeof limit === 'number' && limit >= 0 && tokens(content) > limit) {
       content = content.slice(0, limit * 4)
@@ -51,7 +57,8 @@ export function localCompletion(request, context = {}) {
     choices.push({ index, message: { role: 'assistant', content }, finish_reason: finish, logprobs: null })
   }
 
-  const promptTokens = messages.reduce((sum, message) => sum + 3 + tokens(textOf(message?.content)), 3) +
+  const promptTokens =
+    messages.reduce((sum, message) => sum + 3 + tokens(textOf(message?.content)), 3) +
     (Array.isArray(request.tools) ? tokens(JSON.stringify(request.tools)) : 0)
   return {
     id: `chatcmpl-${randomHex()}`,
@@ -65,7 +72,9 @@ export function localCompletion(request, context = {}) {
 
 /** The function tool to call, or undefined when none is offered or `tool_choice` is "none". */
 function chosenTool(request) {
-  const tools = Array.isArray(request.tools) ? request.tools.filter((t) => t?.type === 'function' && typeof t.function?.name === 'string') : []
+  const tools = Array.isArray(request.tools)
+    ? request.tools.filter((t) => t?.type === 'function' && typeof t.function?.name === 'string')
+    : []
   const choice = request.tool_choice
   if (tools.length === 0 || choice === 'none') return undefined
   if (choice && typeof choice === 'object') {
@@ -79,7 +88,8 @@ function chosenTool(request) {
 
 /** Arguments that satisfy the schema's required properties: enums take their first value, strings the user's words. */
 export function sampleArguments(schema, text) {
-  const properties = schema && typeof schema === 'object' && schema.properties && typeof schema.properties === 'object' ? schema.properties : {}
+  const properties =
+    schema && typeof schema === 'object' && schema.properties && typeof schema.properties === 'object' ? schema.properties : {}
   const names = Array.isArray(schema?.required) ? schema.required : Object.keys(properties)
   const args = {}
   for (const name of names) args[name] = sampleValue(properties[name], text)

@@ -56,15 +56,17 @@ async function main() {
   }
 
   // One write, so whoever reads the first line (scripts, the e2e tests) also has the rest.
-  log([
-    `nomyo-secure-router listening on ${server.url}`,
-    `  Demo page:  ${server.url}/`,
-    `  Router key: ${options.keyFile} (${key.created ? `generated in ${Date.now() - started} ms` : 'loaded'}), SHA-256 ${key.fingerprint}`,
-    `  Answers:    ${options.upstream ? `forwarded to ${options.upstream}/chat/completions` : 'local demo responder (model "nomyo-local-echo"; --upstream URL for a real model)'}`,
-    `  API key:    ${options.apiKey ? 'required' : 'not required (--api-key to require one)'}`,
-    `  CORS:       ${options.corsOrigin ?? 'same origin only'}`,
-    'Clients: baseUrl (or routerUrl) = the URL above, with allowHttp: true. Ctrl+C stops.',
-  ].join('\n'))
+  log(
+    [
+      `nomyo-secure-router listening on ${server.url}`,
+      `  Demo page:  ${server.url}/`,
+      `  Router key: ${options.keyFile} (${key.created ? `generated in ${Date.now() - started} ms` : 'loaded'}), SHA-256 ${key.fingerprint}`,
+      `  Answers:    ${options.upstream ? `forwarded to ${options.upstream}/chat/completions` : 'local demo responder (model "nomyo-local-echo"; --upstream URL for a real model)'}`,
+      `  API key:    ${options.apiKey ? 'required' : 'not required (--api-key to require one)'}`,
+      `  CORS:       ${options.corsOrigin ?? 'same origin only'}`,
+      'Clients: baseUrl (or routerUrl) = the URL above, with allowHttp: true. Ctrl+C stops.',
+    ].join('\n'),
+  )
   if (!isLoopback(options.host)) warn(`listening on ${options.host}: other machines can reach this router over plain http`)
   if (options.upstream && new URL(options.upstream).protocol === 'http:' && !isLoopback(new URL(options.upstream).hostname)) {
     warn(`decrypted prompts travel to ${new URL(options.upstream).host} over plain http; use https:// for a remote upstream`)

@@ -44,7 +44,17 @@ const countGenerations = () => {
 
 type RoundTrip = { content: string; fingerprint: string; persisted: boolean }
 type StoreTrip = RoundTrip & { status: string; reason: string | null; banner: string }
-type Slot = { isCryptoKey: boolean; extractable: boolean; type: string; usages: string[]; pkcs8Export: string | null; jwkExport: string | null; wrapExport: string | null; decrypts: boolean; fingerprint: string }
+type Slot = {
+  isCryptoKey: boolean
+  extractable: boolean
+  type: string
+  usages: string[]
+  pkcs8Export: string | null
+  jwkExport: string | null
+  wrapExport: string | null
+  decrypts: boolean
+  fingerprint: string
+}
 interface PageApi {
   roundTrip(options?: object): Promise<RoundTrip>
   roundTripWithStore(options?: object): Promise<StoreTrip>
@@ -55,8 +65,13 @@ interface PageApi {
   enteredGeneration?: boolean
   lastClient: { client: { rotateKeys(): Promise<{ fingerprint: string }> } }
 }
-const api = (page: Page) => <T>(fn: (w: PageApi, arg: never) => T | Promise<T>, arg?: unknown): Promise<T> =>
-  page.evaluate(([source, a]) => new Function('w', 'a', `return (${source})(w, a)`)(window, a), [fn.toString(), arg] as const) as Promise<T>
+const api =
+  (page: Page) =>
+  <T>(fn: (w: PageApi, arg: never) => T | Promise<T>, arg?: unknown): Promise<T> =>
+    page.evaluate(([source, a]) => new Function('w', 'a', `return (${source})(w, a)`)(window, a), [
+      fn.toString(),
+      arg,
+    ] as const) as Promise<T>
 
 let browser: Browser
 let server: NodeServer
@@ -65,7 +80,10 @@ const noise: string[] = []
 
 beforeAll(async () => {
   bundleDir = mkdtempSync(join(tmpdir(), 'nomyo-browser-bundle-'))
-  const bundle = await rollup({ input: join(REPO_ROOT, 'src/runtime/browser.ts'), plugins: [typescriptSources, nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] })] })
+  const bundle = await rollup({
+    input: join(REPO_ROOT, 'src/runtime/browser.ts'),
+    plugins: [typescriptSources, nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] })],
+  })
   await bundle.write({ file: join(bundleDir, 'nomyo-secure.js'), format: 'esm', inlineDynamicImports: true })
   await bundle.close()
   const router = createSecureRouter({ keyPair: await loadKeyPair(routerPem), complete: echoCompletion })
@@ -190,7 +208,8 @@ describe('IndexedDBKeyStore in Chromium', () => {
       const [a, b] = [await openTab(context), await openTab(context)]
       const pending = [api(a)((w) => w.createAtBarrier()), api(b)((w) => w.createAtBarrier())]
       // Both tabs have found the slot empty and hold a fresh pair before either may write.
-      for (const tab of [a, b]) await tab.waitForFunction(() => (window as unknown as { enteredGeneration?: boolean }).enteredGeneration === true)
+      for (const tab of [a, b])
+        await tab.waitForFunction(() => (window as unknown as { enteredGeneration?: boolean }).enteredGeneration === true)
       await Promise.all([api(a)((w) => w.release()), api(b)((w) => w.release())])
       const [ra, rb] = await Promise.all(pending)
       expect(ra.own).not.toBe(rb.own) // two different pairs were generated...
@@ -227,7 +246,7 @@ describe('IndexedDBKeyStore falls back to memory in Chromium, and says so', () =
       name: 'CryptoKeys refused (DataCloneError, as in WebKit private mode)',
       reason: 'clone-refused',
       setup: () => {
-        const refuse = function () {
+        const refuse = () => {
           throw new DOMException('Failed to store record in an IDBObjectStore: A CryptoKey cannot be cloned.', 'DataCloneError')
         }
         IDBObjectStore.prototype.add = refuse
@@ -244,7 +263,13 @@ describe('IndexedDBKeyStore falls back to memory in Chromium, and says so', () =
         const viaDefault = await api(tab)((w) => w.roundTrip())
         expect(viaDefault).toMatchObject({ content: 'echo: hi', persisted: false })
         const viaStore = await api(tab)((w) => w.roundTripWithStore())
-        expect(viaStore).toMatchObject({ content: 'echo: hi', persisted: false, status: 'memory', reason, banner: `keys not saved (${reason})` })
+        expect(viaStore).toMatchObject({
+          content: 'echo: hi',
+          persisted: false,
+          status: 'memory',
+          reason,
+          banner: `keys not saved (${reason})`,
+        })
         await reload(tab)
         // Nothing was kept: the reloaded page makes a new pair.
         const again = await api(tab)((w) => w.roundTrip())

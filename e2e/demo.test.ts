@@ -47,7 +47,9 @@ async function send(page: Page, text: string) {
   const before = await page.locator('#messages .msg:not(.user):not(.pending)').count()
   await page.fill('#prompt', text)
   await page.click('#send')
-  await page.waitForFunction((n) => document.querySelectorAll('#messages .msg:not(.user):not(.pending)').length > n, before, { timeout: 20_000 })
+  await page.waitForFunction((n) => document.querySelectorAll('#messages .msg:not(.user):not(.pending)').length > n, before, {
+    timeout: 20_000,
+  })
   return page.locator('#messages .msg:not(.user)').last()
 }
 
@@ -62,7 +64,10 @@ describe('the demo page against the router CLI', () => {
     expect(meta).toMatch(/^sealed request [\d,]+ B · sealed answer [\d,]+ B · round trip \d+ ms · nomyo-local-echo · \d+ tokens$/)
     // The size shown is what the router received: the page measures the real request body.
     const shown = Number(/sealed request ([\d,]+) B/.exec(meta)![1]!.replaceAll(',', ''))
-    const logged = cli.logLines().filter((line) => line.includes('POST /v1/chat/secure_completion 200')).at(-1)!
+    const logged = cli
+      .logLines()
+      .filter((line) => line.includes('POST /v1/chat/secure_completion 200'))
+      .at(-1)!
     expect(logged).toContain(`in=${shown}B`)
     // The package on the wire holds no plaintext, and neither does the router's log.
     await answer.locator('summary').click()
@@ -79,7 +84,11 @@ describe('the demo page against the router CLI', () => {
   it('loads a PEM private key in the page: the script-tag build fetches its PEM codec from the router', async () => {
     const page = await openDemo(cli.url)
     const fingerprint = await page.evaluate(async (pem) => {
-      const client = new (window as unknown as { NomyoSecure: { SecureCompletionClient: new (o: object) => { loadKeys(p: string): Promise<{ fingerprint: string }> } } }).NomyoSecure.SecureCompletionClient({ routerUrl: location.origin, allowHttp: true })
+      const client = new (
+        window as unknown as {
+          NomyoSecure: { SecureCompletionClient: new (o: object) => { loadKeys(p: string): Promise<{ fingerprint: string }> } }
+        }
+      ).NomyoSecure.SecureCompletionClient({ routerUrl: location.origin, allowHttp: true })
       return (await client.loadKeys(pem)).fingerprint
     }, routerPem)
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/)
@@ -136,7 +145,8 @@ describe('the demo page against the router CLI', () => {
     const last = await send(page, 'What does the router see of my messages?')
     await last.locator('summary').click()
     await page.locator('#messages').evaluate((list) => list.scrollTo(0, list.scrollHeight))
-    const target = process.env.UPDATE_SCREENSHOT === '1' ? join(REPO_ROOT, 'docs/demo.png') : join(tmpdir(), `nomyo-demo-${process.pid}.png`)
+    const target =
+      process.env.UPDATE_SCREENSHOT === '1' ? join(REPO_ROOT, 'docs/demo.png') : join(tmpdir(), `nomyo-demo-${process.pid}.png`)
     await mkdir(dirname(target), { recursive: true })
     const png = await page.screenshot({ path: target })
     expect(png.subarray(1, 4).toString()).toBe('PNG')

@@ -34,7 +34,16 @@ describe('nomyo-secure-router CLI', () => {
   it('prints its options with --help and refuses unknown options', () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' })
     expect(help.status).toBe(0)
-    for (const option of ['--port', '--host', '--key-file', '--api-key', '--upstream', '--upstream-key', '--upstream-timeout', '--cors-origin']) {
+    for (const option of [
+      '--port',
+      '--host',
+      '--key-file',
+      '--api-key',
+      '--upstream',
+      '--upstream-key',
+      '--upstream-timeout',
+      '--cors-origin',
+    ]) {
       expect(help.stdout).toContain(option)
     }
     const bad = spawnSync(process.execPath, [CLI, '--prot', '1'], { encoding: 'utf8' })
@@ -85,6 +94,10 @@ describe('nomyo-secure-router CLI', () => {
     expect(newKey).not.toBe(oldKey)
     expect(newKey).toBe(await publicKeyOf(after.url))
     const steps = after.logLines().map((line) => line.split(' ').slice(1, 4).join(' '))
-    expect(steps.slice(0, 3)).toEqual(['POST /v1/chat/secure_completion 400', 'GET /pki/public_key 200', 'POST /v1/chat/secure_completion 200'])
+    expect(steps.slice(0, 3)).toEqual([
+      'POST /v1/chat/secure_completion 400',
+      'GET /pki/public_key 200',
+      'POST /v1/chat/secure_completion 200',
+    ])
   })
 })

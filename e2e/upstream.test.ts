@@ -41,10 +41,11 @@ async function startUpstream() {
     url: `http://127.0.0.1:${port}/v1`,
     received,
     state,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 
@@ -57,10 +58,22 @@ const upstreamAnswer = {
   usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 },
 }
 
-const tools = [{ type: 'function', function: { name: 'lookup', description: 'Looks up a word', parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } } }]
+const tools = [
+  {
+    type: 'function',
+    function: {
+      name: 'lookup',
+      description: 'Looks up a word',
+      parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] },
+    },
+  },
+]
 const params = {
   model: 'llama3.2:1b',
-  messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: SECRET_PROMPT }],
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: SECRET_PROMPT },
+  ],
   temperature: 0.2,
   max_tokens: 64,
   top_p: 0.9,
@@ -81,9 +94,12 @@ beforeAll(async () => {
   keyFile = await writeKeyFile(tmp.dir, routerPem)
   upstream = await startUpstream()
   // The upstream key comes from the environment (kept out of `ps`); the router has its own API key.
-  cli = await startDemoCli(['--port', '0', '--key-file', keyFile, '--api-key', 'router-secret', '--upstream', upstream.url, '--upstream-timeout', '1'], {
-    env: { NOMYO_UPSTREAM_KEY: 'upstream-secret' },
-  })
+  cli = await startDemoCli(
+    ['--port', '0', '--key-file', keyFile, '--api-key', 'router-secret', '--upstream', upstream.url, '--upstream-timeout', '1'],
+    {
+      env: { NOMYO_UPSTREAM_KEY: 'upstream-secret' },
+    },
+  )
   client = new SecureChatCompletion({ baseUrl: cli.url, apiKey: 'router-secret', allowHttp: true, maxRetries: 0 })
   await client.client.loadKeys(clientPem)
 })

@@ -24,12 +24,16 @@ describe('bench scripts (smoke)', () => {
     [[], 'sendSecureRequest'],
     [['--plain'], 'plain JSON over fetch'],
     [['--floor'], 'cryptographic floor'],
-  ])('memory runs one exchange (%j)', async (extra, mode) => {
-    const out = await run('bench/memory.mjs', '--bytes', String(256 * 1024), ...extra)
-    expect(out.mode).toBe(mode)
-    expect(out.answerBytes).toBeGreaterThan(200 * 1024)
-    expect(typeof out.peakRssGrowth).toBe('number')
-    // This machine is Linux: the exact peak must be what was measured.
-    if (process.platform === 'linux') expect(out.exactPeak).toBe(true)
-  }, 60_000)
+  ])(
+    'memory runs one exchange (%j)',
+    async (extra, mode) => {
+      const out = await run('bench/memory.mjs', '--bytes', String(256 * 1024), ...extra)
+      expect(out.mode).toBe(mode)
+      expect(out.answerBytes).toBeGreaterThan(200 * 1024)
+      expect(typeof out.peakRssGrowth).toBe('number')
+      // This machine is Linux: the exact peak must be what was measured.
+      if (process.platform === 'linux') expect(out.exactPeak).toBe(true)
+    },
+    60_000,
+  )
 })

@@ -26,7 +26,11 @@ export interface DemoCli {
 export function startDemoCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<DemoCli> {
   // Secrets from the developer's shell must not change what the test starts.
   const { NOMYO_ROUTER_API_KEY: _a, NOMYO_UPSTREAM_KEY: _u, ...env } = process.env
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text))
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text))
@@ -48,7 +52,7 @@ export function startDemoCli(args: string[], options: { env?: Record<string, str
     }, options.timeoutMs ?? 30_000)
     const check = () => {
       // The banner ends with "Ctrl+C stops."; the URL is on its first line.
-      const match = /listening on (http:\/\/\S+)[^]*Ctrl\+C stops\./.exec(output)
+      const match = /listening on (http:\/\/\S+)[\s\S]*Ctrl\+C stops\./.exec(output)
       if (!match) return
       clearTimeout(timer)
       child.stdout!.off('data', check)

@@ -24,32 +24,39 @@ const TYPES: Record<string, string> = {
  * @param handler answers first; when it returns undefined the file is served
  * @param extraRoots URL prefix → directory, e.g. `{ '/vectors/': '../shared/vectors' }`
  */
-export function serveStatic(options: {
-  root?: string
-  handler?: (request: Request) => Promise<Response | undefined> | Response | undefined
-  extraRoots?: Record<string, string>
-  port?: number
-} = {}): Promise<NodeServer> {
+export function serveStatic(
+  options: {
+    root?: string
+    handler?: (request: Request) => Promise<Response | undefined> | Response | undefined
+    extraRoots?: Record<string, string>
+    port?: number
+  } = {},
+): Promise<NodeServer> {
   const root = options.root ?? REPO_ROOT
-  return serve(async (request) => {
-    const early = await options.handler?.(request)
-    if (early) return early
-    const path = decodeURIComponent(new URL(request.url).pathname)
-    let base = root
-    let rest = path
-    for (const [prefix, dir] of Object.entries(options.extraRoots ?? {})) {
-      if (path.startsWith(prefix)) {
-        base = resolve(REPO_ROOT, dir)
-        rest = path.slice(prefix.length - 1)
+  return serve(
+    async (request) => {
+      const early = await options.handler?.(request)
+      if (early) return early
+      const path = decodeURIComponent(new URL(request.url).pathname)
+      let base = root
+      let rest = path
+      for (const [prefix, dir] of Object.entries(options.extraRoots ?? {})) {
+        if (path.startsWith(prefix)) {
+          base = resolve(REPO_ROOT, dir)
+          rest = path.slice(prefix.length - 1)
+        }
       }
-    }
-    const file = normalize(join(base, rest.endsWith('/') ? rest + 'index.html' : rest))
-    if (!file.startsWith(base)) return new Response('forbidden', { status: 403 })
-    try {
-      const body = await readFile(file)
-      return new Response(body, { headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' } })
-    } catch {
-      return new Response('not found', { status: 404 })
-    }
-  }, { port: options.port })
+      const file = normalize(join(base, rest.endsWith('/') ? rest + 'index.html' : rest))
+      if (!file.startsWith(base)) return new Response('forbidden', { status: 403 })
+      try {
+        const body = await readFile(file)
+        return new Response(body, {
+          headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' },
+        })
+      } catch {
+        return new Response('not found', { status: 404 })
+      }
+    },
+    { port: options.port },
+  )
 }

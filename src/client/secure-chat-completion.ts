@@ -68,7 +68,12 @@ export class SecureChatCompletion {
     this.#options = { ...options, keyStore: options.keyStore ?? new MemoryKeyStore() }
     this.#apiKey = checkApiKey(apiKey)
     this.client = new SecureCompletionClient({ ...rest, keyStore: this.#options.keyStore, routerUrl: baseUrl })
-    this.chat = { completions: { create: ((params: ChatCompletionParams, requestOptions?: RequestOptions) => this.create(params, requestOptions)) as CreateChatCompletion } }
+    this.chat = {
+      completions: {
+        create: ((params: ChatCompletionParams, requestOptions?: RequestOptions) =>
+          this.create(params, requestOptions)) as CreateChatCompletion,
+      },
+    }
   }
 
   /**

@@ -86,7 +86,9 @@ export class SecureCompletionClient {
   constructor(options: SecureCompletionClientOptions = {}) {
     // Browsers give WebCrypto only to secure contexts: say so here, not as a TypeError from deep inside.
     if (!globalThis.crypto?.subtle) {
-      throw new SecurityError('WebCrypto (crypto.subtle) is unavailable: browsers offer it only to pages served over https:// or from localhost')
+      throw new SecurityError(
+        'WebCrypto (crypto.subtle) is unavailable: browsers offer it only to pages served over https:// or from localhost',
+      )
     }
     this.#options = { ...options }
     this.routerUrl = normalizeRouterUrl(options.routerUrl ?? 'https://api.nomyo.ai:12434', options.allowHttp === true)
@@ -239,9 +241,12 @@ export class SecureCompletionClient {
       const post = async (target: RouterKey) => {
         const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target)
         plaintext = undefined
-        return send({ url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal }, this.#transport(options))
+        return send(
+          { url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal },
+          this.#transport(options),
+        )
       }
-      let answer
+      let answer: Awaited<ReturnType<typeof post>>
       try {
         answer = await post(routerKey)
       } catch (error) {
@@ -285,7 +290,9 @@ export class SecureCompletionClient {
   }
 
   #loadFromStore(): Promise<ClientKeys> {
-    const pending = this.#keyStore.getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true)).then(describeKeyPair)
+    const pending = this.#keyStore
+      .getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true))
+      .then(describeKeyPair)
     pending.catch(() => {
       if (this.#keys === pending) this.#keys = undefined
     })
@@ -300,7 +307,10 @@ export class SecureCompletionClient {
   }
 
   async #fetchRouterPem(): Promise<string> {
-    const answer = await send({ url: this.routerUrl + P.PUBLIC_KEY_PATH, method: 'GET', headers: { Accept: 'text/plain' } }, { ...this.#transport({}), maxResponseBytes: 64 * 1024 })
+    const answer = await send(
+      { url: this.routerUrl + P.PUBLIC_KEY_PATH, method: 'GET', headers: { Accept: 'text/plain' } },
+      { ...this.#transport({}), maxResponseBytes: 64 * 1024 },
+    )
     return new TextDecoder().decode(answer.body)
   }
 

@@ -56,7 +56,9 @@ export function* completionToChunks(completion: ChatCompletion, options: ChunkOp
     for (const [callIndex, call] of calls.entries()) {
       const fn = (call.function ?? {}) as { name?: unknown; arguments?: unknown }
       yield delta(index, {
-        tool_calls: [{ index: callIndex, id: String(call.id ?? ''), type: 'function', function: { name: String(fn.name ?? ''), arguments: '' } }],
+        tool_calls: [
+          { index: callIndex, id: String(call.id ?? ''), type: 'function', function: { name: String(fn.name ?? ''), arguments: '' } },
+        ],
       })
       const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {})
       if (args) yield delta(index, { tool_calls: [{ index: callIndex, function: { arguments: args } }] })

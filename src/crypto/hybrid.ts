@@ -37,10 +37,14 @@ export async function seal(plaintext: Uint8Array, recipient: CryptoKey): Promise
  */
 export async function open(parts: SealedParts, privateKey: CryptoKey): Promise<Uint8Array> {
   try {
-    const key = await subtle().unwrapKey('raw', parts.wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, false, ['decrypt'])
+    const key = await subtle().unwrapKey('raw', parts.wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, false, [
+      'decrypt',
+    ])
     // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
     if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error()
-    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: parts.nonce as BufferSource }, key, parts.ciphertext as BufferSource))
+    return new Uint8Array(
+      await subtle().decrypt({ name: 'AES-GCM', iv: parts.nonce as BufferSource }, key, parts.ciphertext as BufferSource),
+    )
   } catch {
     throw new SecurityError(DECRYPTION_FAILED)
   }

@@ -16,22 +16,37 @@ export const OID = {
   aes256Cbc: `${AES}42`,
 }
 const PRF_HASH: Record<string, string> = {
-  [`${RSADSI}2.7`]: 'SHA-1', [`${RSADSI}2.9`]: 'SHA-256', [`${RSADSI}2.10`]: 'SHA-384', [`${RSADSI}2.11`]: 'SHA-512',
+  [`${RSADSI}2.7`]: 'SHA-1',
+  [`${RSADSI}2.9`]: 'SHA-256',
+  [`${RSADSI}2.10`]: 'SHA-384',
+  [`${RSADSI}2.11`]: 'SHA-512',
 }
 const AES_CBC_BITS: Record<string, number> = { [`${AES}2`]: 128, [`${AES}22`]: 192, [`${AES}42`]: 256 }
 
 // Schemes we recognise but WebCrypto cannot run, named so the user learns what their file uses.
 const SCHEME_NAMES: Record<string, string> = {
-  [`${RSADSI}3.7`]: 'Triple DES (des-ede3-cbc)', '1.3.14.3.2.7': 'DES (des-cbc)', [`${RSADSI}3.2`]: 'RC2 (rc2-cbc)',
+  [`${RSADSI}3.7`]: 'Triple DES (des-ede3-cbc)',
+  '1.3.14.3.2.7': 'DES (des-cbc)',
+  [`${RSADSI}3.2`]: 'RC2 (rc2-cbc)',
   '1.3.6.1.4.1.11591.4.11': 'scrypt',
-  [`${RSADSI}1.5.1`]: 'PBES1 (MD2 and DES)', [`${RSADSI}1.5.3`]: 'PBES1 (MD5 and DES)',
-  [`${RSADSI}1.5.4`]: 'PBES1 (MD2 and RC2)', [`${RSADSI}1.5.6`]: 'PBES1 (MD5 and RC2)',
-  [`${RSADSI}1.5.10`]: 'PBES1 (SHA-1 and DES)', [`${RSADSI}1.5.11`]: 'PBES1 (SHA-1 and RC2)',
-  [`${RSADSI}1.12.1.1`]: 'PKCS#12 PBE (SHA-1 and 128-bit RC4)', [`${RSADSI}1.12.1.2`]: 'PKCS#12 PBE (SHA-1 and 40-bit RC4)',
-  [`${RSADSI}1.12.1.3`]: 'PKCS#12 PBE (SHA-1 and 3-key Triple DES)', [`${RSADSI}1.12.1.4`]: 'PKCS#12 PBE (SHA-1 and 2-key Triple DES)',
-  [`${RSADSI}1.12.1.5`]: 'PKCS#12 PBE (SHA-1 and 128-bit RC2)', [`${RSADSI}1.12.1.6`]: 'PKCS#12 PBE (SHA-1 and 40-bit RC2)',
-  [`${RSADSI}2.8`]: 'PBKDF2 with HMAC-SHA224', [`${RSADSI}2.12`]: 'PBKDF2 with HMAC-SHA512/224', [`${RSADSI}2.13`]: 'PBKDF2 with HMAC-SHA512/256',
-  [`${AES}6`]: 'AES-128-GCM', [`${AES}26`]: 'AES-192-GCM', [`${AES}46`]: 'AES-256-GCM',
+  [`${RSADSI}1.5.1`]: 'PBES1 (MD2 and DES)',
+  [`${RSADSI}1.5.3`]: 'PBES1 (MD5 and DES)',
+  [`${RSADSI}1.5.4`]: 'PBES1 (MD2 and RC2)',
+  [`${RSADSI}1.5.6`]: 'PBES1 (MD5 and RC2)',
+  [`${RSADSI}1.5.10`]: 'PBES1 (SHA-1 and DES)',
+  [`${RSADSI}1.5.11`]: 'PBES1 (SHA-1 and RC2)',
+  [`${RSADSI}1.12.1.1`]: 'PKCS#12 PBE (SHA-1 and 128-bit RC4)',
+  [`${RSADSI}1.12.1.2`]: 'PKCS#12 PBE (SHA-1 and 40-bit RC4)',
+  [`${RSADSI}1.12.1.3`]: 'PKCS#12 PBE (SHA-1 and 3-key Triple DES)',
+  [`${RSADSI}1.12.1.4`]: 'PKCS#12 PBE (SHA-1 and 2-key Triple DES)',
+  [`${RSADSI}1.12.1.5`]: 'PKCS#12 PBE (SHA-1 and 128-bit RC2)',
+  [`${RSADSI}1.12.1.6`]: 'PKCS#12 PBE (SHA-1 and 40-bit RC2)',
+  [`${RSADSI}2.8`]: 'PBKDF2 with HMAC-SHA224',
+  [`${RSADSI}2.12`]: 'PBKDF2 with HMAC-SHA512/224',
+  [`${RSADSI}2.13`]: 'PBKDF2 with HMAC-SHA512/256',
+  [`${AES}6`]: 'AES-128-GCM',
+  [`${AES}26`]: 'AES-192-GCM',
+  [`${AES}46`]: 'AES-256-GCM',
 }
 
 export const CONVERT = 'openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -in old.pem -out new.pem'
@@ -54,7 +69,9 @@ export interface Pbes2Params {
 function unsupportedScheme(oid: string): never {
   // The OID comes from the file; a short one helps support, a long one is noise (or an attack).
   const name = SCHEME_NAMES[oid] ?? (oid.length <= 32 ? `an unrecognised algorithm (OID ${oid})` : 'an unrecognised algorithm')
-  throw new UnsupportedKeyError(`The private key is encrypted with ${name}, which WebCrypto cannot decrypt (unsupported key encryption). Convert it with: ${CONVERT}`)
+  throw new UnsupportedKeyError(
+    `The private key is encrypted with ${name}, which WebCrypto cannot decrypt (unsupported key encryption). Convert it with: ${CONVERT}`,
+  )
 }
 
 /** Parses EncryptedPrivateKeyInfo (RFC 5958) with PBES2 parameters (RFC 8018). */
@@ -73,7 +90,8 @@ export function readEncryptedPrivateKeyInfo(der: Bytes): Pbes2Params {
   if (kdfOid !== OID.pbkdf2) unsupportedScheme(kdfOid)
   const pbkdf2 = kdf.sequence('PBKDF2 parameters')
   kdf.end()
-  if (pbkdf2.peekTag() === TAG.SEQUENCE) throw new UnsupportedKeyError(`The private key uses a PBKDF2 salt source WebCrypto cannot use. Convert it with: ${CONVERT}`)
+  if (pbkdf2.peekTag() === TAG.SEQUENCE)
+    throw new UnsupportedKeyError(`The private key uses a PBKDF2 salt source WebCrypto cannot use. Convert it with: ${CONVERT}`)
   const salt = pbkdf2.octetString('PBKDF2 salt')
   const iterations = pbkdf2.smallInteger('PBKDF2 iteration count', 2 ** 48)
   if (iterations < 1) pbkdf2.fail('PBKDF2 iteration count is zero')
@@ -107,11 +125,20 @@ export function readEncryptedPrivateKeyInfo(der: Bytes): Pbes2Params {
 }
 
 /** Derives the AES key inside WebCrypto (`deriveKey`, so its bytes never reach JS memory). */
-async function pbkdf2AesKey(password: string, salt: Bytes, iterations: number, hash: string, aesBits: number, usage: KeyUsage): Promise<CryptoKey> {
+async function pbkdf2AesKey(
+  password: string,
+  salt: Bytes,
+  iterations: number,
+  hash: string,
+  aesBits: number,
+  usage: KeyUsage,
+): Promise<CryptoKey> {
   const secret = new TextEncoder().encode(password)
   try {
     const base = await crypto.subtle.importKey('raw', secret, 'PBKDF2', false, ['deriveKey'])
-    return await crypto.subtle.deriveKey({ name: 'PBKDF2', salt, iterations, hash }, base, { name: 'AES-CBC', length: aesBits }, false, [usage])
+    return await crypto.subtle.deriveKey({ name: 'PBKDF2', salt, iterations, hash }, base, { name: 'AES-CBC', length: aesBits }, false, [
+      usage,
+    ])
   } catch {
     // The inputs were validated, so a refusal is the runtime's own limit (workerd caps iterations).
     throw new UnsupportedKeyError(
@@ -144,7 +171,10 @@ export async function encryptPbes2(pkcs8: Bytes, password: string): Promise<Byte
     derSequence(
       derOid(OID.pbes2),
       derSequence(
-        derSequence(derOid(OID.pbkdf2), derSequence(derOctetString(salt), derInteger(EXPORT_ITERATIONS), derSequence(derOid(OID.hmacWithSHA256), derNull()))),
+        derSequence(
+          derOid(OID.pbkdf2),
+          derSequence(derOctetString(salt), derInteger(EXPORT_ITERATIONS), derSequence(derOid(OID.hmacWithSHA256), derNull())),
+        ),
         derSequence(derOid(OID.aes256Cbc), derOctetString(iv)),
       ),
     ),

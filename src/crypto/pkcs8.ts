@@ -52,7 +52,9 @@ export async function importPrivateKeyPem(pem: string, password?: string): Promi
       }
       case 'RSA PRIVATE KEY':
         if (/ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '')) {
-          throw new UnsupportedKeyError(`The private key uses legacy OpenSSL PEM encryption, which WebCrypto cannot decrypt. Convert it to encrypted PKCS#8 with: ${CONVERT}`)
+          throw new UnsupportedKeyError(
+            `The private key uses legacy OpenSSL PEM encryption, which WebCrypto cannot decrypt. Convert it to encrypted PKCS#8 with: ${CONVERT}`,
+          )
         }
         pkcs8 = wrapPkcs1(block.der as Bytes)
         secrets.push(pkcs8)
@@ -78,7 +80,8 @@ export async function importPrivateKeyPem(pem: string, password?: string): Promi
     if (info.algorithm !== OID.rsaEncryption) throw new KeyError(ONLY_RSA)
     const rsaPrivateKey = info.privateKey
     const { n, e } = read(() => readRsaPublicNumbers(rsaPrivateKey))
-    if (bitLength(n) < MIN_MODULUS_BITS) throw new KeyError(`The RSA private key is too short: at least ${MIN_MODULUS_BITS} bits are required`)
+    if (bitLength(n) < MIN_MODULUS_BITS)
+      throw new KeyError(`The RSA private key is too short: at least ${MIN_MODULUS_BITS} bits are required`)
 
     let privateKey: CryptoKey
     let publicKey: CryptoKey
@@ -96,7 +99,8 @@ export async function importPrivateKeyPem(pem: string, password?: string): Promi
     // WebCrypto does not check that the halves of an imported key belong together: a damaged
     // modulus or exponent would load, and every answer would then fail to decrypt. One round trip
     // (about a millisecond) proves the pair works before anyone relies on it.
-    if (!(await pairWorks(privateKey, publicKey))) throw new KeyError(encrypted ? WRONG_PASSWORD : 'The RSA private key is inconsistent: the file is damaged')
+    if (!(await pairWorks(privateKey, publicKey)))
+      throw new KeyError(encrypted ? WRONG_PASSWORD : 'The RSA private key is inconsistent: the file is damaged')
     return { privateKey, publicKey }
   } finally {
     for (const s of secrets) s.fill(0)
@@ -127,7 +131,12 @@ async function pairWorks(privateKey: CryptoKey, publicKey: CryptoKey): Promise<b
  * ```
  */
 export async function exportPrivateKeyPem(privateKey: CryptoKey, password?: string): Promise<string> {
-  if (typeof privateKey !== 'object' || privateKey === null || privateKey.type !== 'private' || !privateKey.algorithm.name.startsWith('RSA')) {
+  if (
+    typeof privateKey !== 'object' ||
+    privateKey === null ||
+    privateKey.type !== 'private' ||
+    !privateKey.algorithm.name.startsWith('RSA')
+  ) {
     throw new TypeError('exportPrivateKeyPem: expected an RSA private CryptoKey')
   }
   if (!privateKey.extractable) throw new TypeError('exportPrivateKeyPem: the private key is not extractable')

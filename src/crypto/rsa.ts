@@ -16,11 +16,10 @@ export async function generateRsaKeyPair(bits = DEFAULT_RSA_BITS, extractable = 
   if (!Number.isInteger(bits) || bits < MIN_RSA_BITS || bits % 8 !== 0) {
     throw new TypeError(`keySize must be a multiple of 8 and at least ${MIN_RSA_BITS}`)
   }
-  return subtle().generateKey(
-    { ...RSA_OAEP_SHA256, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) },
-    extractable,
-    [...PRIVATE_USAGES, ...PUBLIC_USAGES],
-  ) as Promise<CryptoKeyPair>
+  return subtle().generateKey({ ...RSA_OAEP_SHA256, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) }, extractable, [
+    ...PRIVATE_USAGES,
+    ...PUBLIC_USAGES,
+  ]) as Promise<CryptoKeyPair>
 }
 
 /**
@@ -62,7 +61,11 @@ export async function spkiFingerprint(key: CryptoKey): Promise<string> {
 
 /** Normalises a user-given fingerprint: case, colons and an optional `sha256:` prefix do not matter. */
 export function normalizeFingerprint(text: string): string {
-  const hex = text.trim().toLowerCase().replace(/^sha256[:/]/, '').replace(/[:\s]/g, '')
+  const hex = text
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256[:/]/, '')
+    .replace(/[:\s]/g, '')
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new TypeError('A pinned key fingerprint must be 64 hex digits (SHA-256 of the SPKI DER)')
   return hex
 }

@@ -26,7 +26,7 @@ const node = versions && !versions.bun && !versions.deno ? nodeProcess!.getBuilt
 
 /** Decodes UTF-8 strictly: throws a TypeError on invalid bytes instead of substituting U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return node?.isAscii && node.isAscii(bytes)
+  return node?.isAscii?.(bytes)
     ? node.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')
     : new TextDecoder('utf-8', { fatal: true }).decode(bytes)
 }

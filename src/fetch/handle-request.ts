@@ -17,7 +17,11 @@ export interface SecureFetchSettings {
 const CHAT_COMPLETIONS = /\/chat\/completions\/?$/
 
 /** Answers one SDK request through the secure protocol, or refuses it without sending anything. */
-export async function handleSecureFetch({ client, configuredKey, defaultTier }: SecureFetchSettings, input: string | URL | Request, init?: RequestInit): Promise<Response> {
+export async function handleSecureFetch(
+  { client, configuredKey, defaultTier }: SecureFetchSettings,
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
   const request = new Request(input, init)
   const signal = request.signal
   if (signal.aborted) throw abortReason(signal)
@@ -60,7 +64,8 @@ function parseBody(text: string): Record<string, unknown> {
     // No cause and no excerpt: the parser's message would quote the request.
     throw new TypeError('The chat-completion request body is not valid JSON')
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('The chat-completion request body must be a JSON object')
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new TypeError('The chat-completion request body must be a JSON object')
   return body as Record<string, unknown>
 }
 

@@ -6,14 +6,7 @@ import { looseObject, optional, safeParse, string, literal } from 'valibot'
 import { ProtocolError } from '../errors.js'
 import { decodeBase64, decodeBase64Into, decodedLength, encodeBase64, encodeBase64Into } from '../crypto/base64.js'
 import type { SealedParts } from '../crypto/hybrid.js'
-import {
-  KEY_ALGORITHM,
-  NONCE_BYTES,
-  PACKAGE_ALGORITHM,
-  PACKAGE_VERSION,
-  PAYLOAD_ALGORITHM,
-  TAG_BYTES,
-} from './constants.js'
+import { KEY_ALGORITHM, NONCE_BYTES, PACKAGE_ALGORITHM, PACKAGE_VERSION, PAYLOAD_ALGORITHM, TAG_BYTES } from './constants.js'
 
 const PackageSchema = looseObject({
   version: literal(PACKAGE_VERSION),
@@ -30,6 +23,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
 const QUOTE = 0x22
 // The package's start up to the ciphertext's base64, all ASCII so characters count as bytes; the
 // reference client writes `"ciphertext": "`, this one `"ciphertext":"`.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is "any ASCII byte", control characters included.
 const CIPHERTEXT_START = /^[\x00-\x7f]*?"ciphertext"[ \t\n\r]*:[ \t\n\r]*"/
 
 /**
@@ -104,9 +98,7 @@ function validate(value: unknown, span?: Uint8Array): ParsedPackage {
   if (!result.success) {
     const issue = result.issues[0]
     const path = issue.path?.map((item) => String(item.key)).join('.')
-    throw new ProtocolError(
-      path ? `Malformed package: field "${path}" is missing or invalid` : 'Malformed package: not a JSON object',
-    )
+    throw new ProtocolError(path ? `Malformed package: field "${path}" is missing or invalid` : 'Malformed package: not a JSON object')
   }
   const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = result.output
   // The member cut out must be this one: it is the only "ciphertext", so here it reads empty.
@@ -148,7 +140,8 @@ function splitCiphertext(bytes: Uint8Array): { rest: unknown; span: Uint8Array }
   const from = Math.max(start, bytes.length - 4096)
   const end = from + decoder.decode(bytes.subarray(from)).indexOf('"')
   const rest = decoder.decode(bytes.subarray(0, start)) + decoder.decode(bytes.subarray(end))
-  if (bytes[end] !== QUOTE || end < start || rest.includes('\\') || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"')) return undefined
+  if (bytes[end] !== QUOTE || end < start || rest.includes('\\') || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"'))
+    return undefined
   return { rest: JSON.parse(rest), span: bytes.subarray(start, end) }
 }
 

@@ -33,7 +33,15 @@ export interface SecureRouterOptions {
   /** Allowed browser origins (`'*'` for any); CORS is off when unset. */
   corsOrigin?: string
   /** Called once per request with facts that contain no plaintext (for logs). */
-  onRequest?(event: { method: string; path: string; status: number; payloadId?: string; bytesIn?: number; bytesOut?: number; ms: number }): void
+  onRequest?(event: {
+    method: string
+    path: string
+    status: number
+    payloadId?: string
+    bytesIn?: number
+    bytesOut?: number
+    ms: number
+  }): void
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' }

@@ -15,7 +15,11 @@ import {
 } from '../client/secure-completion-client.js'
 import { IndexedDBKeyStore } from '../keystore/indexeddb.js'
 import type { KeyStore } from '../keystore/types.js'
-import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
+import {
+  createSecureFetch as coreCreateSecureFetch,
+  type SecureFetch,
+  type SecureFetchOptions as CoreSecureFetchOptions,
+} from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 

@@ -18,7 +18,11 @@ import {
 import type { KeyDirOptions } from './key-options.js'
 import { withFiles } from './file-key-options.js'
 import { denoFiles } from './deno-files.js'
-import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
+import {
+  createSecureFetch as coreCreateSecureFetch,
+  type SecureFetch,
+  type SecureFetchOptions as CoreSecureFetchOptions,
+} from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 export { PemKeyStore } from '../keystore/pem-secret.js'

@@ -38,7 +38,11 @@ export function resolveKeyOptions<T extends { keyStore?: KeyStore }>(
   fileStore?: (keyDir: string, password: string | undefined) => KeyStore,
 ): Stripped<T> {
   const { privateKeyPem, keyPassword, keyDir, ...rest } = options
-  const given = [privateKeyPem !== undefined && 'privateKeyPem', keyDir !== undefined && 'keyDir', rest.keyStore !== undefined && 'keyStore'].filter(Boolean)
+  const given = [
+    privateKeyPem !== undefined && 'privateKeyPem',
+    keyDir !== undefined && 'keyDir',
+    rest.keyStore !== undefined && 'keyStore',
+  ].filter(Boolean)
   if (given.length > 1) throw new TypeError(`Pass only one of ${given.join(', ')}: each chooses where the client key lives`)
   if (keyPassword !== undefined && typeof keyPassword !== 'string') throw new TypeError('keyPassword must be a string')
   if (privateKeyPem !== undefined) return { ...rest, keyStore: new PemKeyStore(privateKeyPem, keyPassword) } as Stripped<T>

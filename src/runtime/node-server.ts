@@ -23,7 +23,10 @@ export interface NodeServer {
  * console.log(server.url)
  * ```
  */
-export function serve(handler: (request: Request) => Promise<Response>, options: { port?: number; host?: string } = {}): Promise<NodeServer> {
+export function serve(
+  handler: (request: Request) => Promise<Response>,
+  options: { port?: number; host?: string } = {},
+): Promise<NodeServer> {
   const host = options.host ?? '127.0.0.1'
   const server = createServer(async (req, res) => {
     const controller = new AbortController()

@@ -15,7 +15,11 @@ import {
   type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
 } from '../client/secure-completion-client.js'
 import { resolveKeyOptions, type SecretKeyOptions } from './key-options.js'
-import { createSecureFetch as coreCreateSecureFetch, type SecureFetch, type SecureFetchOptions as CoreSecureFetchOptions } from '../fetch/secure-fetch.js'
+import {
+  createSecureFetch as coreCreateSecureFetch,
+  type SecureFetch,
+  type SecureFetchOptions as CoreSecureFetchOptions,
+} from '../fetch/secure-fetch.js'
 
 export * from '../index.js'
 export { PemKeyStore } from '../keystore/pem-secret.js'

@@ -43,7 +43,10 @@ export interface HttpAnswer {
 
 /** Thrown inside an attempt to carry "retry this" out of the attempt with its delay hint. */
 class Retryable {
-  constructor(readonly error: APIError, readonly retryAfterMs?: number) {}
+  constructor(
+    readonly error: APIError,
+    readonly retryAfterMs?: number,
+  ) {}
 }
 
 /** Sends one request with retries; resolves with a 2xx answer or throws the documented error. */
@@ -76,7 +79,9 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
     if (request.signal?.aborted) return new APIUserAbortError()
     if (timedOut) return new APITimeoutError(`The request timed out after ${settings.timeout} ms`)
     if (cause instanceof ProtocolError || cause instanceof APIError) return cause
-    const error = new APIConnectionError(sent ? 'The connection broke while reading the answer' : 'Could not connect to the router', { cause })
+    const error = new APIConnectionError(sent ? 'The connection broke while reading the answer' : 'Could not connect to the router', {
+      cause,
+    })
     // Only a failure before any answer arrived is safe to repeat.
     return sent ? error : new Retryable(error)
   }
@@ -99,7 +104,9 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
     if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       await response.body?.cancel().catch(() => {})
       // A redirect could carry the API key to another origin; a secure router never redirects.
-      throw new APIError(`The router answered with a redirect (HTTP ${response.status}); redirects are not followed`, { status: response.status })
+      throw new APIError(`The router answered with a redirect (HTTP ${response.status}); redirects are not followed`, {
+        status: response.status,
+      })
     }
     let body: Uint8Array
     try {

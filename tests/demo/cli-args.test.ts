@@ -18,7 +18,10 @@ describe('nomyo-secure-router options', () => {
   })
 
   it('with --upstream, CORS is off unless asked for', () => {
-    expect(parseCli(['--upstream', 'http://127.0.0.1:11434/v1/'])).toMatchObject({ upstream: 'http://127.0.0.1:11434/v1', corsOrigin: undefined })
+    expect(parseCli(['--upstream', 'http://127.0.0.1:11434/v1/'])).toMatchObject({
+      upstream: 'http://127.0.0.1:11434/v1',
+      corsOrigin: undefined,
+    })
     expect(parseCli(['--upstream', 'http://127.0.0.1:11434/v1', '--cors-origin', '*']).corsOrigin).toBe('*')
     expect(parseCli(['--cors-origin', 'http://localhost:5173']).corsOrigin).toBe('http://localhost:5173')
     expect(parseCli(['--cors-origin', 'none']).corsOrigin).toBeUndefined()
@@ -48,6 +51,8 @@ describe('nomyo-secure-router options', () => {
   })
 
   it('never echoes a secret in its errors', () => {
-    expect(() => parseCli(['--upstream-key', 'sk-secret\n'])).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sk-secret') }))
+    expect(() => parseCli(['--upstream-key', 'sk-secret\n'])).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('sk-secret') }),
+    )
   })
 })

@@ -9,7 +9,11 @@ const weather = {
     name: 'get_weather',
     parameters: {
       type: 'object',
-      properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] }, days: { type: 'integer', minimum: 1 } },
+      properties: {
+        city: { type: 'string' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+        days: { type: 'integer', minimum: 1 },
+      },
       required: ['city', 'unit'],
     },
   },
@@ -30,7 +34,14 @@ describe('local demo responder', () => {
   })
 
   it('reads text parts of array contents and mentions the security tier', () => {
-    const answer = localCompletion(user([{ type: 'text', text: 'part one' }, { type: 'image_url', image_url: { url: 'x' } }, { type: 'text', text: 'two' }]), { securityTier: 'maximum' })
+    const answer = localCompletion(
+      user([
+        { type: 'text', text: 'part one' },
+        { type: 'image_url', image_url: { url: 'x' } },
+        { type: 'text', text: 'two' },
+      ]),
+      { securityTier: 'maximum' },
+    )
     expect(answer.choices[0].message.content).toBe(`${LABEL} You said: part one  two\n(security tier requested: maximum)`)
   })
 
@@ -52,13 +63,23 @@ describe('local demo responder', () => {
     const choice = call.choices[0]
     expect(choice.finish_reason).toBe('tool_calls')
     expect(choice.message.content).toBeNull()
-    expect(choice.message.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }])
+    expect(choice.message.tool_calls).toEqual([
+      {
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+      },
+    ])
     expect(call.usage.completion_tokens).toBeGreaterThan(0)
 
     const followUp = localCompletion({
       model: 'm',
       tools: [weather],
-      messages: [{ role: 'user', content: 'Paris' }, choice.message, { role: 'tool', tool_call_id: choice.message.tool_calls[0].id, content: '21 °C, sunny' }],
+      messages: [
+        { role: 'user', content: 'Paris' },
+        choice.message,
+        { role: 'tool', tool_call_id: choice.message.tool_calls[0].id, content: '21 °C, sunny' },
+      ],
     })
     expect(followUp.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: `${LABEL} The tool returned: 21 °C, sunny` } })
   })
@@ -66,9 +87,15 @@ describe('local demo responder', () => {
   it('follows tool_choice: "none" answers in text, a named function is the one called', () => {
     const lookup = { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }
     expect(localCompletion({ ...user('x'), tools: [weather], tool_choice: 'none' }).choices[0].finish_reason).toBe('stop')
-    const named = localCompletion({ ...user('x'), tools: [weather, lookup], tool_choice: { type: 'function', function: { name: 'lookup' } } })
+    const named = localCompletion({
+      ...user('x'),
+      tools: [weather, lookup],
+      tool_choice: { type: 'function', function: { name: 'lookup' } },
+    })
     expect(named.choices[0].message.tool_calls[0].function).toEqual({ name: 'lookup', arguments: '{"q":"x"}' })
-    expect(() => localCompletion({ ...user('x'), tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } })).toThrow(/not in tools/)
+    expect(() =>
+      localCompletion({ ...user('x'), tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } }),
+    ).toThrow(/not in tools/)
   })
 
   it('builds nested, numeric, boolean and const arguments', () => {

@@ -54,12 +54,20 @@ interface FaultServer {
  * A node:http server that serves the fixture router key on GET /pki/public_key and hands every
  * other request — after reading its body, as a router would — to `onRequest`.
  */
-async function faultServer(onRequest: (req: IncomingMessage, res: ServerResponse, seen: Seen) => void | Promise<void>): Promise<FaultServer> {
+async function faultServer(
+  onRequest: (req: IncomingMessage, res: ServerResponse, seen: Seen) => void | Promise<void>,
+): Promise<FaultServer> {
   const seen: Seen[] = []
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    const entry = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: performance.now() }
+    const entry = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+      at: performance.now(),
+    }
     seen.push(entry)
     if (req.method === 'GET' && req.url === '/pki/public_key') res.writeHead(200, { 'content-type': 'text/plain' }).end(routerPublicPem)
     else await onRequest(req, res, entry)
@@ -87,7 +95,13 @@ async function tcpServer(onConnection: (socket: Socket, head: string) => void): 
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  open.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))))
+  open.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  )
   const { port } = server.address() as { port: number }
   return { url: `http://127.0.0.1:${port}`, connections: () => connections }
 }
@@ -117,8 +131,13 @@ async function clientFor(url: string, options: Record<string, unknown> = {}) {
   await client.client.loadKeys(clientPem)
   return client
 }
-const ask = (client: SecureChatCompletion, content = 'hello', options = {}) => client.create({ model: 'm', messages: [{ role: 'user', content }] }, options)
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error)
+const ask = (client: SecureChatCompletion, content = 'hello', options = {}) =>
+  client.create({ model: 'm', messages: [{ role: 'user', content }] }, options)
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  )
 
 /** The peak RSS growth while `work` runs, sampled every 5 ms. */
 async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
@@ -190,7 +209,9 @@ describe('a connection that breaks', () => {
   })
 
   it('malformed chunked encoding after a 200 → APIConnectionError', async () => {
-    const server = await tcpServer((socket) => socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZZ\r\n{"version"\r\n0\r\n\r\n'))
+    const server = await tcpServer((socket) =>
+      socket.end('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZZ\r\n{"version"\r\n0\r\n\r\n'),
+    )
     const error = await failure(ask(await clientFor(server.url, { routerPublicKey: routerPublicPem })))
     expect(error).toBeInstanceOf(APIConnectionError)
   })
@@ -279,7 +300,9 @@ describe('an answer that stalls or never ends', () => {
     await new Promise((resolve) => gzip.end(resolve))
     const bomb = Buffer.concat(parts)
     expect(bomb.length).toBeLessThan(128 * 1024)
-    const server = await faultServer((_, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb))
+    const server = await faultServer((_, res) =>
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb),
+    )
     const client = await clientFor(server.url)
     await client.client.fetchServerPublicKey()
     const started = performance.now()
@@ -342,18 +365,21 @@ describe('redirects', () => {
   // answers at its own URL; following would carry the Authorization header and the sealed package
   // wherever a Location points — another origin, or plain http. Any 3xx, for the completion or for
   // the key fetch, same origin or not, is an APIError carrying the status, and is not retried.
-  it.each([301, 302, 303, 307, 308])('a %i to another origin is an APIError; that origin receives nothing, API key included', async (status) => {
-    const elsewhere = await faultServer((_, res) => res.writeHead(200).end('{}'))
-    const router = await faultServer((_, res) => res.writeHead(status, { location: `${elsewhere.url}/v1/chat/secure_completion` }).end())
-    const error = await failure(ask(await clientFor(router.url, { maxRetries: 2 })))
-    expect(error).toBeInstanceOf(APIError)
-    expect(error).toMatchObject({ status })
-    expect(router.posts()).toHaveLength(1)
-    expect(elsewhere.seen).toHaveLength(0)
-    // The key went to the router it was meant for, and only with the completion, never with the key fetch.
-    expect(router.posts()[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`)
-    expect(router.seen.find((s) => s.method === 'GET')!.headers.authorization).toBeUndefined()
-  })
+  it.each([301, 302, 303, 307, 308])(
+    'a %i to another origin is an APIError; that origin receives nothing, API key included',
+    async (status) => {
+      const elsewhere = await faultServer((_, res) => res.writeHead(200).end('{}'))
+      const router = await faultServer((_, res) => res.writeHead(status, { location: `${elsewhere.url}/v1/chat/secure_completion` }).end())
+      const error = await failure(ask(await clientFor(router.url, { maxRetries: 2 })))
+      expect(error).toBeInstanceOf(APIError)
+      expect(error).toMatchObject({ status })
+      expect(router.posts()).toHaveLength(1)
+      expect(elsewhere.seen).toHaveLength(0)
+      // The key went to the router it was meant for, and only with the completion, never with the key fetch.
+      expect(router.posts()[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`)
+      expect(router.seen.find((s) => s.method === 'GET')!.headers.authorization).toBeUndefined()
+    },
+  )
 
   it('a redirected key fetch is not followed: the origin serving another key is never asked', async () => {
     const attacker = await routerOn(otherRouterPem)
@@ -378,7 +404,9 @@ describe('redirects', () => {
 
 describe('5xx storms', () => {
   it('20 concurrent requests against a router answering 503 to everything: 1 + maxRetries attempts each, backing off 0.5 s then 1 s (minus ≤ 25 % jitter), all done in bounded time', async () => {
-    const server = await faultServer((_, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"detail":"backend down"}'))
+    const server = await faultServer((_, res) =>
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"detail":"backend down"}'),
+    )
     const client = await clientFor(server.url, { maxRetries: 2 })
     await client.client.fetchServerPublicKey()
     const started = performance.now()
@@ -422,7 +450,9 @@ describe('router key changes', () => {
   /** Two real router handlers behind one port; `flip` decides after each request whether the key changes. */
   async function flippingRouter(flipAfter: 'answer' | 'every-request') {
     const handlers = await Promise.all(
-      [routerPem, otherRouterPem].map(async (pem) => createSecureRouter({ keyPair: await loadKeyPair(pem), complete: async (r) => echoCompletion(r) })),
+      [routerPem, otherRouterPem].map(async (pem) =>
+        createSecureRouter({ keyPair: await loadKeyPair(pem), complete: async (r) => echoCompletion(r) }),
+      ),
     )
     let current = 0
     const hits: string[] = []
@@ -459,7 +489,9 @@ describe('router key changes', () => {
 describe("an attacker's router key", () => {
   async function realPin() {
     const { createHash, createPublicKey } = await import('node:crypto')
-    return createHash('sha256').update(createPublicKey(routerPublicPem).export({ type: 'spki', format: 'der' })).digest('hex')
+    return createHash('sha256')
+      .update(createPublicKey(routerPublicPem).export({ type: 'spki', format: 'der' }))
+      .digest('hex')
   }
 
   it('with pinning, a key replaced by an attacker is refused with SecurityError and the attacker receives no POST', async () => {

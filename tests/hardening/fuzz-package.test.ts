@@ -15,7 +15,21 @@ import fc from 'fast-check'
 import { ProtocolError, SecureCompletionClient, SecurityError } from '../../src/runtime/node.js'
 import { DECRYPTION_FAILED } from '../../src/errors.js'
 import { clientPem, clientPublicPem } from '../helpers/keys.js'
-import { CASE_LIMIT_MS, HangError, Tally, b64, check, detBytes, fuzzSeed, oaepEncrypt, publicKeyOf, sealPackage, unb64, within, type WirePackage } from './support.js'
+import {
+  CASE_LIMIT_MS,
+  HangError,
+  Tally,
+  b64,
+  check,
+  detBytes,
+  fuzzSeed,
+  oaepEncrypt,
+  publicKeyOf,
+  sealPackage,
+  unb64,
+  within,
+  type WirePackage,
+} from './support.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000)
 const TARGET_TIMEOUT_MS = 180_000
@@ -49,9 +63,23 @@ const ANSWERS: unknown[] = [
   completion(''),
   completion('Grüße, 你好, 🔐 "quotes" \\ back\nslash \u2028 \u0000'),
   completion('x'.repeat(3000)),
-  completion(null, { choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, finish_reason: 'tool_calls' }] }),
+  completion(null, {
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
+  }),
   { choices: [] },
-  completion('three', { choices: [0, 1, 2].map((index) => ({ index, message: { role: 'assistant', content: `choice ${index}` }, finish_reason: 'stop' })) }),
+  completion('three', {
+    choices: [0, 1, 2].map((index) => ({ index, message: { role: 'assistant', content: `choice ${index}` }, finish_reason: 'stop' })),
+  }),
   completion('a'),
   // Big enough (27 KB of base64) for the parser's fast path for large ciphertexts.
   completion('z'.repeat(20_000)),
@@ -85,7 +113,8 @@ interface Model {
   payload: Array<[string, Value]>
 }
 
-const isRaw = (v: Value): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Raw).raw === 'string' && Object.keys(v).length === 1
+const isRaw = (v: Value): v is Raw =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Raw).raw === 'string' && Object.keys(v).length === 1
 
 function modelOf(pkg: WirePackage): Model {
   return {
@@ -113,11 +142,30 @@ function render(model: Model): string {
 }
 
 const B64_FIELDS = ['payload.ciphertext', 'payload.nonce', 'payload.tag', 'encrypted_aes_key'] as const
-const REQUIRED = ['version', 'algorithm', 'encrypted_payload', 'encrypted_aes_key', 'payload.ciphertext', 'payload.nonce', 'payload.tag'] as const
+const REQUIRED = [
+  'version',
+  'algorithm',
+  'encrypted_payload',
+  'encrypted_aes_key',
+  'payload.ciphertext',
+  'payload.nonce',
+  'payload.tag',
+] as const
 const OPTIONAL = ['key_algorithm', 'payload_algorithm', 'processed_at'] as const
 const ALL_FIELDS = [...REQUIRED, ...OPTIONAL] as const
 type Field = (typeof ALL_FIELDS)[number]
-const KNOWN_KEYS = new Set(['version', 'algorithm', 'encrypted_payload', 'encrypted_aes_key', 'key_algorithm', 'payload_algorithm', 'processed_at', 'ciphertext', 'nonce', 'tag'])
+const KNOWN_KEYS = new Set([
+  'version',
+  'algorithm',
+  'encrypted_payload',
+  'encrypted_aes_key',
+  'key_algorithm',
+  'payload_algorithm',
+  'processed_at',
+  'ciphertext',
+  'nonce',
+  'tag',
+])
 
 function locate(model: Model, field: Field): [Array<[string, Value]>, string] {
   return field.startsWith('payload.') ? [model.payload, field.slice('payload.'.length)] : [model.top, field]
@@ -136,7 +184,10 @@ function set(model: Model, field: Field, value: Value): Model {
 function remove(model: Model, field: Field): Model {
   const m = clone(model)
   const [entries, key] = locate(m, field)
-  entries.splice(entries.findIndex(([k]) => k === key), 1)
+  entries.splice(
+    entries.findIndex(([k]) => k === key),
+    1,
+  )
   return m
 }
 function duplicate(model: Model, field: Field, shadow: Value, shadowFirst: boolean): Model {
@@ -204,13 +255,19 @@ async function run(c: Case): Promise<string> {
   if (answer) {
     const { _metadata, ...rest } = answer
     if (!isDeepStrictEqual(rest, c.answer)) throw new Error('decryptResponse returned something other than the sealed answer')
-    if (_metadata.payload_id !== PAYLOAD_ID || _metadata.is_encrypted !== true || _metadata.encryption_algorithm !== 'hybrid-aes256-rsa4096') {
+    if (
+      _metadata.payload_id !== PAYLOAD_ID ||
+      _metadata.is_encrypted !== true ||
+      _metadata.encryption_algorithm !== 'hybrid-aes256-rsa4096'
+    ) {
       throw new Error('decryptResponse returned wrong _metadata')
     }
-    if (c.processedAt !== undefined && !isDeepStrictEqual(_metadata.processed_at, c.processedAt)) throw new Error('wrong _metadata.processed_at')
+    if (c.processedAt !== undefined && !isDeepStrictEqual(_metadata.processed_at, c.processedAt))
+      throw new Error('wrong _metadata.processed_at')
     outcome = 'ok'
   } else if (error instanceof SecurityError) {
-    if (error.message !== DECRYPTION_FAILED || error.cause !== undefined) throw new Error(`SecurityError with a revealing message or cause: ${error.message}`)
+    if (error.message !== DECRYPTION_FAILED || error.cause !== undefined)
+      throw new Error(`SecurityError with a revealing message or cause: ${error.message}`)
     outcome = 'security'
   } else if (error instanceof ProtocolError) {
     outcome = 'protocol'
@@ -247,11 +304,17 @@ const caseOf = (base: Base, model: Model, form: Form, expect: Expect, processedA
 
 describe('decryptResponse under fuzzing: a typed error or exactly the sealed answer', () => {
   it('the unmutated pool opens in every input form', async () => {
-    for (const base of POOL) for (const form of ['bytes', 'string', 'buffer', 'view'] as const) expect(await run(ok(base, asInput(base.text, form)))).toBe('ok')
+    for (const base of POOL)
+      for (const form of ['bytes', 'string', 'buffer', 'view'] as const) expect(await run(ok(base, asInput(base.text, form)))).toBe('ok')
   })
 
   it('bit flips in the decoded bytes of each base64 field → SecurityError', { timeout: TARGET_TIMEOUT_MS }, async () => {
-    const arb = fc.record({ base: baseArb, field: fc.constantFrom(...B64_FIELDS), flips: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), form: formArb })
+    const arb = fc.record({
+      base: baseArb,
+      field: fc.constantFrom(...B64_FIELDS),
+      flips: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+      form: formArb,
+    })
     const tally = await fuzz('bit flips in decoded fields', arb, ({ base, field, flips, form }) => {
       const model = modelOf(base.pkg)
       const original = unb64(textOf(model, field))
@@ -288,13 +351,28 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
     const arb = fc.oneof(
       fc.record({ kind: fc.constant('text-prefix' as const), base: baseArb, n: fc.nat(), form: formArb }),
       fc.record({ kind: fc.constant('text-suffix' as const), base: baseArb, n: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('field-chars' as const), base: baseArb, field: fc.constantFrom(...B64_FIELDS), n: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('field-bytes' as const), base: baseArb, field: fc.constantFrom(...B64_FIELDS), n: fc.nat(), fromStart: fc.boolean(), form: formArb }),
+      fc.record({
+        kind: fc.constant('field-chars' as const),
+        base: baseArb,
+        field: fc.constantFrom(...B64_FIELDS),
+        n: fc.nat(),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('field-bytes' as const),
+        base: baseArb,
+        field: fc.constantFrom(...B64_FIELDS),
+        n: fc.nat(),
+        fromStart: fc.boolean(),
+        form: formArb,
+      }),
     )
     const tally = await fuzz('truncation', arb, (c) => {
       const { base, form } = c
-      if (c.kind === 'text-prefix') return { input: asInput(base.text.slice(0, c.n % base.text.length), form), expect: 'protocol', answer: base.answer }
-      if (c.kind === 'text-suffix') return { input: asInput(base.text.slice(1 + (c.n % (base.text.length - 1))), form), expect: 'protocol', answer: base.answer }
+      if (c.kind === 'text-prefix')
+        return { input: asInput(base.text.slice(0, c.n % base.text.length), form), expect: 'protocol', answer: base.answer }
+      if (c.kind === 'text-suffix')
+        return { input: asInput(base.text.slice(1 + (c.n % (base.text.length - 1))), form), expect: 'protocol', answer: base.answer }
       const model = modelOf(base.pkg)
       const text = textOf(model, c.field)
       const short = c.field === 'payload.nonce' || c.field === 'payload.tag'
@@ -332,47 +410,128 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
       fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
       fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
     ) as fc.Arbitrary<Json>
-    const extraKey = fc.oneof(
-      fc.string({ maxLength: 12 }),
-      fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'then', '_metadata', 'Version', 'nonce ', ''),
-    ).filter((k) => !KNOWN_KEYS.has(k))
+    const extraKey = fc
+      .oneof(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom(
+          '__proto__',
+          'constructor',
+          'prototype',
+          'toString',
+          'hasOwnProperty',
+          'valueOf',
+          'then',
+          '_metadata',
+          'Version',
+          'nonce ',
+          '',
+        ),
+      )
+      .filter((k) => !KNOWN_KEYS.has(k))
     const arb = fc.oneof(
       fc.record({ kind: fc.constant('remove' as const), base: baseArb, field: fc.constantFrom(...ALL_FIELDS), form: formArb }),
       fc.record({
         kind: fc.constant('duplicate' as const),
         base: baseArb,
         field: fc.constantFrom(...ALL_FIELDS),
-        shadow: fc.oneof(fc.constant('same' as const), fc.constant('other-package' as const), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>),
+        shadow: fc.oneof(
+          fc.constant('same' as const),
+          fc.constant('other-package' as const),
+          fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+        ),
         other: baseArb,
         shadowFirst: fc.boolean(),
         form: formArb,
       }),
-      fc.record({ kind: fc.constant('retype' as const), base: baseArb, field: fc.constantFrom(...ALL_FIELDS), value: notString, form: formArb }),
-      fc.record({ kind: fc.constant('retype-literal' as const), base: baseArb, field: fc.constantFrom('version', 'algorithm', 'key_algorithm', 'payload_algorithm'), value: fc.string({ maxLength: 24 }), form: formArb }),
-      fc.record({ kind: fc.constant('top-level' as const), base: baseArb, wrap: fc.constantFrom('array', 'string', 'number', 'null', 'true', 'empty-object', 'empty', 'two-packages'), form: formArb }),
-      fc.record({ kind: fc.constant('extra' as const), base: baseArb, inPayload: fc.boolean(), key: extraKey, value: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, position: fc.nat(), form: formArb }),
+      fc.record({
+        kind: fc.constant('retype' as const),
+        base: baseArb,
+        field: fc.constantFrom(...ALL_FIELDS),
+        value: notString,
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('retype-literal' as const),
+        base: baseArb,
+        field: fc.constantFrom('version', 'algorithm', 'key_algorithm', 'payload_algorithm'),
+        value: fc.string({ maxLength: 24 }),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('top-level' as const),
+        base: baseArb,
+        wrap: fc.constantFrom('array', 'string', 'number', 'null', 'true', 'empty-object', 'empty', 'two-packages'),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('extra' as const),
+        base: baseArb,
+        inPayload: fc.boolean(),
+        key: extraKey,
+        value: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+        position: fc.nat(),
+        form: formArb,
+      }),
       // Same package, other spellings: member order, whitespace, escaped key names, and decoys that
       // look like the ciphertext member to a parser that takes shortcuts.
-      fc.record({ kind: fc.constant('reorder' as const), base: baseArb, top: fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6], { minLength: 7 }), payload: fc.shuffledSubarray([0, 1, 2], { minLength: 3 }), form: formArb }),
-      fc.record({ kind: fc.constant('spelling' as const), base: baseArb, spelling: fc.constantFrom('"ciphertext" :', '"ciphertext":\n ', '"ciphertex\\u0074":', '"\\u0063iphertext":', ' "ciphertext"\t:\r\n'), form: formArb }),
-      fc.record({ kind: fc.constant('decoy' as const), base: baseArb, decoy: fc.nat(DECOYS.length - 1), inPayload: fc.boolean(), position: fc.nat(), form: formArb }),
+      fc.record({
+        kind: fc.constant('reorder' as const),
+        base: baseArb,
+        top: fc.shuffledSubarray([0, 1, 2, 3, 4, 5, 6], { minLength: 7 }),
+        payload: fc.shuffledSubarray([0, 1, 2], { minLength: 3 }),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('spelling' as const),
+        base: baseArb,
+        spelling: fc.constantFrom(
+          '"ciphertext" :',
+          '"ciphertext":\n ',
+          '"ciphertex\\u0074":',
+          '"\\u0063iphertext":',
+          ' "ciphertext"\t:\r\n',
+        ),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('decoy' as const),
+        base: baseArb,
+        decoy: fc.nat(DECOYS.length - 1),
+        inPayload: fc.boolean(),
+        position: fc.nat(),
+        form: formArb,
+      }),
     )
     const tally = await fuzz('missing, duplicate and retyped fields', arb, (c) => {
       const { base, form } = c
       const model = modelOf(base.pkg)
       switch (c.kind) {
         case 'remove':
-          return caseOf(base, remove(model, c.field), form, (REQUIRED as readonly string[]).includes(c.field) ? 'protocol' : 'ok', c.field === 'processed_at' ? null : PROCESSED_AT)
+          return caseOf(
+            base,
+            remove(model, c.field),
+            form,
+            (REQUIRED as readonly string[]).includes(c.field) ? 'protocol' : 'ok',
+            c.field === 'processed_at' ? null : PROCESSED_AT,
+          )
         case 'duplicate': {
           const original = get(model, c.field)
-          const fromOther = c.field === 'encrypted_payload' ? { raw: JSON.stringify(c.other.pkg.encrypted_payload) } : get(modelOf(c.other.pkg), c.field)
+          const fromOther =
+            c.field === 'encrypted_payload' ? { raw: JSON.stringify(c.other.pkg.encrypted_payload) } : get(modelOf(c.other.pkg), c.field)
           const shadow: Value = c.shadow === 'same' ? original : c.shadow === 'other-package' ? fromOther : c.shadow
           // JSON.parse keeps the last of repeated keys, as Python's json does.
           const effective = c.shadowFirst ? original : shadow
           const render1 = (v: Value) => render({ top: [['x', v]], payload: model.payload })
           const unchanged = render1(effective) === render1(original)
           if (unchanged) return caseOf(base, duplicate(model, c.field, shadow, c.shadowFirst), form, 'ok')
-          if (c.field === 'processed_at') return caseOf(base, duplicate(model, c.field, shadow, c.shadowFirst), form, 'ok', effective === PAYLOAD ? undefined : JSON.parse(render1(effective)).x)
+          if (c.field === 'processed_at')
+            return caseOf(
+              base,
+              duplicate(model, c.field, shadow, c.shadowFirst),
+              form,
+              'ok',
+              effective === PAYLOAD ? undefined : JSON.parse(render1(effective)).x,
+            )
           return caseOf(base, duplicate(model, c.field, shadow, c.shadowFirst), form, 'error')
         }
         case 'retype':
@@ -398,7 +557,12 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
         case 'reorder':
           return caseOf(base, { top: c.top.map((i) => model.top[i]!), payload: c.payload.map((i) => model.payload[i]!) }, form, 'ok')
         case 'spelling':
-          return { input: asInput(render(model).replace('"ciphertext":', c.spelling), form), expect: 'ok', answer: base.answer, processedAt: PROCESSED_AT }
+          return {
+            input: asInput(render(model).replace('"ciphertext":', c.spelling), form),
+            expect: 'ok',
+            answer: base.answer,
+            processedAt: PROCESSED_AT,
+          }
         case 'decoy': {
           const [key, value] = DECOYS[c.decoy]!
           return caseOf(base, addExtra(model, c.inPayload && key !== 'ciphertext', key, value, c.position), form, 'ok')
@@ -409,8 +573,46 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
   })
 
   it('base64 garbage: other alphabets, padding, whitespace, line breaks, look-alikes', { timeout: TARGET_TIMEOUT_MS }, async () => {
-    const NOT_BASE64 = [' ', '\n', '\r', '\t', '-', '_', '.', '!', '~', '%', '\\', '"', '\u0000', 'é', '€', '\u00a0', '\u200b', '\ufeff', '＝', 'Ａ', '１', '🔐', '\ud800']
-    const ops = ['insert', 'replace', 'strip-padding', 'extra-padding', 'url-safe', 'url-safe-unpadded', 'line-breaks', 'surrounding-space', 'equals-inside', 'swap-case', 'non-canonical', 'percent-encode', 'json-escapes'] as const
+    const NOT_BASE64 = [
+      ' ',
+      '\n',
+      '\r',
+      '\t',
+      '-',
+      '_',
+      '.',
+      '!',
+      '~',
+      '%',
+      '\\',
+      '"',
+      '\u0000',
+      'é',
+      '€',
+      '\u00a0',
+      '\u200b',
+      '\ufeff',
+      '＝',
+      'Ａ',
+      '１',
+      '🔐',
+      '\ud800',
+    ]
+    const ops = [
+      'insert',
+      'replace',
+      'strip-padding',
+      'extra-padding',
+      'url-safe',
+      'url-safe-unpadded',
+      'line-breaks',
+      'surrounding-space',
+      'equals-inside',
+      'swap-case',
+      'non-canonical',
+      'percent-encode',
+      'json-escapes',
+    ] as const
     const arb = fc.record({
       base: baseArb,
       field: fc.constantFrom(...B64_FIELDS),
@@ -475,7 +677,12 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
         }
         case 'json-escapes':
           // The same string spelled with \u escapes in the JSON text: the value is unchanged.
-          return with_({ raw: `"${[...text].map((c, k) => (k % 3 === at % 3 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('')}"` }, 'ok')
+          return with_(
+            {
+              raw: `"${[...text].map((c, k) => (k % 3 === at % 3 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('')}"`,
+            },
+            'ok',
+          )
       }
     })
     expect(tally.cases).toBe(RUNS)
@@ -484,14 +691,48 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
   it('wrong nonce, tag and key lengths, including well-formed GCM and OAEP of the wrong size', { timeout: TARGET_TIMEOUT_MS }, async () => {
     const arb = fc.oneof(
       fc.record({ kind: fc.constant('nonce' as const), base: baseArb, bytes: fc.uint8Array({ maxLength: 64 }), form: formArb }),
-      fc.record({ kind: fc.constant('nonce12' as const), base: baseArb, bytes: fc.uint8Array({ minLength: 12, maxLength: 12 }), form: formArb }),
+      fc.record({
+        kind: fc.constant('nonce12' as const),
+        base: baseArb,
+        bytes: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        form: formArb,
+      }),
       fc.record({ kind: fc.constant('tag' as const), base: baseArb, bytes: fc.uint8Array({ maxLength: 64 }), form: formArb }),
-      fc.record({ kind: fc.constant('key' as const), base: baseArb, bytes: fc.oneof(fc.uint8Array({ maxLength: 1024 }), fc.uint8Array({ minLength: 256, maxLength: 256 })), form: formArb }),
+      fc.record({
+        kind: fc.constant('key' as const),
+        base: baseArb,
+        bytes: fc.oneof(fc.uint8Array({ maxLength: 1024 }), fc.uint8Array({ minLength: 256, maxLength: 256 })),
+        form: formArb,
+      }),
       fc.record({ kind: fc.constant('ciphertext' as const), base: baseArb, bytes: fc.uint8Array({ maxLength: 4096 }), form: formArb }),
-      fc.record({ kind: fc.constant('aes-key-size' as const), base: baseArb, keyBytes: fc.constantFrom(16, 24), n: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('wrapped-length' as const), base: baseArb, length: fc.nat({ max: 190 }).filter((n) => n !== 32), n: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('gcm-nonce' as const), base: baseArb, nonceBytes: fc.integer({ min: 1, max: 64 }).filter((n) => n !== 12), n: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('gcm-tag' as const), base: baseArb, tagBytes: fc.constantFrom(4, 8, 12, 13, 14, 15), n: fc.nat(), form: formArb }),
+      fc.record({
+        kind: fc.constant('aes-key-size' as const),
+        base: baseArb,
+        keyBytes: fc.constantFrom(16, 24),
+        n: fc.nat(),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('wrapped-length' as const),
+        base: baseArb,
+        length: fc.nat({ max: 190 }).filter((n) => n !== 32),
+        n: fc.nat(),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('gcm-nonce' as const),
+        base: baseArb,
+        nonceBytes: fc.integer({ min: 1, max: 64 }).filter((n) => n !== 12),
+        n: fc.nat(),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('gcm-tag' as const),
+        base: baseArb,
+        tagBytes: fc.constantFrom(4, 8, 12, 13, 14, 15),
+        n: fc.nat(),
+        form: formArb,
+      }),
     )
     const tally = await fuzz('wrong lengths', arb, (c) => {
       const { base, form } = c
@@ -502,7 +743,12 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
         case 'nonce':
           return caseOf(base, set(model, 'payload.nonce', b64(c.bytes)), form, c.bytes.length === 12 ? 'security' : 'protocol')
         case 'nonce12':
-          return caseOf(base, set(model, 'payload.nonce', b64(c.bytes)), form, sameBytes(c.bytes, unb64(base.pkg.encrypted_payload.nonce)) ? 'ok' : 'security')
+          return caseOf(
+            base,
+            set(model, 'payload.nonce', b64(c.bytes)),
+            form,
+            sameBytes(c.bytes, unb64(base.pkg.encrypted_payload.nonce)) ? 'ok' : 'security',
+          )
         case 'tag':
           return caseOf(base, set(model, 'payload.tag', b64(c.bytes)), form, c.bytes.length === 16 ? 'security' : 'protocol')
         case 'key':
@@ -513,7 +759,12 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
           // Authentic AES-128/192-GCM: only AES-256 is the protocol.
           return caseOf(base, modelOf(sealPackage(clientPublic, plaintext, label, { keyBytes: c.keyBytes })), form, 'security')
         case 'wrapped-length':
-          return caseOf(base, set(model, 'encrypted_aes_key', b64(oaepEncrypt(clientPublic, detBytes(label, c.length), label))), form, 'security')
+          return caseOf(
+            base,
+            set(model, 'encrypted_aes_key', b64(oaepEncrypt(clientPublic, detBytes(label, c.length), label))),
+            form,
+            'security',
+          )
         case 'gcm-nonce':
           // GCM takes any nonce length, and this one authenticates: the protocol's 12 bytes are enforced anyway.
           return caseOf(base, modelOf(sealPackage(clientPublic, plaintext, label, { nonceBytes: c.nonceBytes })), form, 'protocol')
@@ -527,17 +778,38 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
   it('huge and deeply nested JSON', { timeout: TARGET_TIMEOUT_MS }, async () => {
     // Sizes spread over orders of magnitude: most cases small, some up to 2^16 levels or 512 KiB
     // (the extremes, a million levels and 12 MiB, are the test after this one).
-    const magnitude = (maxExponent: number) => fc.integer({ min: 0, max: maxExponent }).chain((e) => fc.integer({ min: 2 ** e, max: 2 ** (e + 1) - 1 }))
+    const magnitude = (maxExponent: number) =>
+      fc.integer({ min: 0, max: maxExponent }).chain((e) => fc.integer({ min: 2 ** e, max: 2 ** (e + 1) - 1 }))
     const JUNK = detBytes('junk', 2 ** 19)
     const nested = (depth: number, open: string) => open.repeat(depth) + '0' + (open === '[' ? ']' : '}').repeat(depth)
     const opener = fc.constantFrom('[', '{"a":')
     const arb = fc.oneof(
-      fc.record({ kind: fc.constant('deep-extra' as const), base: baseArb, depth: magnitude(15), open: opener, inPayload: fc.boolean(), form: formArb }),
-      fc.record({ kind: fc.constant('deep-field' as const), base: baseArb, field: fc.constantFrom(...ALL_FIELDS.filter((f) => f !== 'processed_at')), depth: magnitude(15), open: opener, form: formArb }),
+      fc.record({
+        kind: fc.constant('deep-extra' as const),
+        base: baseArb,
+        depth: magnitude(15),
+        open: opener,
+        inPayload: fc.boolean(),
+        form: formArb,
+      }),
+      fc.record({
+        kind: fc.constant('deep-field' as const),
+        base: baseArb,
+        field: fc.constantFrom(...ALL_FIELDS.filter((f) => f !== 'processed_at')),
+        depth: magnitude(15),
+        open: opener,
+        form: formArb,
+      }),
       fc.record({ kind: fc.constant('deep-processed-at' as const), base: baseArb, depth: magnitude(15), open: opener, form: formArb }),
       fc.record({ kind: fc.constant('deep-whole' as const), base: baseArb, depth: magnitude(15), open: opener, form: formArb }),
       fc.record({ kind: fc.constant('unbalanced' as const), base: baseArb, depth: magnitude(15), open: opener, form: formArb }),
-      fc.record({ kind: fc.constant('long-field' as const), base: baseArb, field: fc.constantFrom(...B64_FIELDS), size: magnitude(18), form: formArb }),
+      fc.record({
+        kind: fc.constant('long-field' as const),
+        base: baseArb,
+        field: fc.constantFrom(...B64_FIELDS),
+        size: magnitude(18),
+        form: formArb,
+      }),
       fc.record({ kind: fc.constant('long-extra' as const), base: baseArb, size: magnitude(18), form: formArb }),
       fc.record({ kind: fc.constant('many-keys' as const), base: baseArb, count: magnitude(12), form: formArb }),
       fc.record({ kind: fc.constant('big-array' as const), base: baseArb, count: magnitude(15), form: formArb }),
@@ -567,15 +839,30 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
         case 'long-extra':
           return caseOf(base, addExtra(model, false, 'padding', b64(JUNK.subarray(0, c.size)), 0), form, 'ok')
         case 'many-keys':
-          return caseOf(base, addExtra(model, false, 'keys', { raw: `{${Array.from({ length: c.count }, (_, k) => `"k${k}":${k}`).join(',')}}` }, 7), form, 'ok')
+          return caseOf(
+            base,
+            addExtra(model, false, 'keys', { raw: `{${Array.from({ length: c.count }, (_, k) => `"k${k}":${k}`).join(',')}}` }, 7),
+            form,
+            'ok',
+          )
         case 'big-array':
           return caseOf(base, addExtra(model, true, 'list', { raw: `[${'0,'.repeat(c.count)}0]` }, 1), form, 'ok')
         case 'whitespace': {
           const ws = ' \n\r\t'.repeat(Math.ceil(c.size / 4)).slice(0, c.size)
-          return { input: asInput(ws + render(model).replace(/,/g, `${ws},${ws}`) + ws, form), expect: 'ok', answer: base.answer, processedAt: PROCESSED_AT }
+          return {
+            input: asInput(ws + render(model).replace(/,/g, `${ws},${ws}`) + ws, form),
+            expect: 'ok',
+            answer: base.answer,
+            processedAt: PROCESSED_AT,
+          }
         }
         case 'long-number':
-          return caseOf(base, addExtra(model, false, 'n', { raw: `-${'9'.repeat(c.digits)}.${'1'.repeat(c.digits)}e-${c.digits}` }, 2), form, 'ok')
+          return caseOf(
+            base,
+            addExtra(model, false, 'n', { raw: `-${'9'.repeat(c.digits)}.${'1'.repeat(c.digits)}e-${c.digits}` }, 2),
+            form,
+            'ok',
+          )
       }
     })
     expect(tally.cases).toBe(RUNS)
@@ -600,15 +887,42 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
   })
 
   it('bytes that are not UTF-8, other encodings, byte order marks and lone surrogates', { timeout: TARGET_TIMEOUT_MS }, async () => {
-    const INVALID = [[0x80], [0xbf], [0xc0, 0x80], [0xc1, 0xbf], [0xc0, 0xa2], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xfe], [0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x94]]
+    const INVALID = [
+      [0x80],
+      [0xbf],
+      [0xc0, 0x80],
+      [0xc1, 0xbf],
+      [0xc0, 0xa2],
+      [0xe0, 0x80, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xfe],
+      [0xff],
+      [0xc3],
+      [0xe2, 0x82],
+      [0xf0, 0x9f, 0x94],
+    ]
     const arb = fc.oneof(
       fc.record({ kind: fc.constant('insert' as const), base: baseArb, at: fc.nat(), seq: fc.constantFrom(...INVALID), form: byteFormArb }),
-      fc.record({ kind: fc.constant('overwrite' as const), base: baseArb, at: fc.nat(), seq: fc.constantFrom(...INVALID), form: byteFormArb }),
+      fc.record({
+        kind: fc.constant('overwrite' as const),
+        base: baseArb,
+        at: fc.nat(),
+        seq: fc.constantFrom(...INVALID),
+        form: byteFormArb,
+      }),
       fc.record({ kind: fc.constant('inside-extra-string' as const), base: baseArb, seq: fc.constantFrom(...INVALID), form: byteFormArb }),
       fc.record({ kind: fc.constant('utf16' as const), base: baseArb, littleEndian: fc.boolean(), bom: fc.boolean(), form: byteFormArb }),
       fc.record({ kind: fc.constant('utf8-bom' as const), base: baseArb, form: byteFormArb }),
       fc.record({ kind: fc.constant('bom-between-tokens' as const), base: baseArb, at: fc.nat(), form: formArb }),
-      fc.record({ kind: fc.constant('unicode-extra' as const), base: baseArb, text: fc.string({ unit: 'binary', maxLength: 64 }), form: formArb }),
+      fc.record({
+        kind: fc.constant('unicode-extra' as const),
+        base: baseArb,
+        text: fc.string({ unit: 'binary', maxLength: 64 }),
+        form: formArb,
+      }),
       fc.record({ kind: fc.constant('lone-surrogate' as const), base: baseArb, inBase64: fc.boolean(), at: fc.nat(), low: fc.boolean() }),
     )
     const tally = await fuzz('non-UTF-8 bytes', arb, (c) => {
@@ -629,7 +943,11 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
           // Inside a string of a field nobody reads: the whole text must still be UTF-8.
           const text = render(addExtra(model, false, 'note', 'ab', 7))
           const at = text.indexOf('"ab"') + 2
-          return { input: asInput(Uint8Array.from([...encoder.encode(text.slice(0, at)), ...c.seq, ...encoder.encode(text.slice(at))]), c.form), expect: 'protocol', answer: base.answer }
+          return {
+            input: asInput(Uint8Array.from([...encoder.encode(text.slice(0, at)), ...c.seq, ...encoder.encode(text.slice(at))]), c.form),
+            expect: 'protocol',
+            answer: base.answer,
+          }
         }
         case 'utf16': {
           const units = Buffer.from((c.bom ? '\ufeff' : '') + base.text, 'utf16le')
@@ -642,7 +960,11 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
         case 'bom-between-tokens': {
           const commas = [...base.text.matchAll(/,"/g)].map((m) => m.index!)
           const at = commas[c.at % commas.length]! + 1
-          return { input: asInput(base.text.slice(0, at) + '\ufeff' + base.text.slice(at), c.form), expect: 'protocol', answer: base.answer }
+          return {
+            input: asInput(base.text.slice(0, at) + '\ufeff' + base.text.slice(at), c.form),
+            expect: 'protocol',
+            answer: base.answer,
+          }
         }
         case 'unicode-extra':
           return caseOf(base, addExtra(model, true, 'note', c.text, 0), c.form, 'ok')
@@ -690,7 +1012,13 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
       fc.uint8Array({ maxLength: 512 }),
       (fc.jsonValue() as fc.Arbitrary<Json>).map((v) => encoder.encode(JSON.stringify(v))),
       fc
-        .record({ choices: fc.oneof(fc.array(fc.oneof(fc.object() as fc.Arbitrary<Json>, fc.jsonValue() as fc.Arbitrary<Json>), { maxLength: 4 }), fc.jsonValue() as fc.Arbitrary<Json>), extra: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, { maxKeys: 4 }) })
+        .record({
+          choices: fc.oneof(
+            fc.array(fc.oneof(fc.object() as fc.Arbitrary<Json>, fc.jsonValue() as fc.Arbitrary<Json>), { maxLength: 4 }),
+            fc.jsonValue() as fc.Arbitrary<Json>,
+          ),
+          extra: fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>, { maxKeys: 4 }),
+        })
         .map(({ choices, extra }) => encoder.encode(JSON.stringify({ ...extra, choices }))),
       fc.record({ answer: fc.constantFrom(...ANSWERS), at: fc.nat(), byte: fc.nat(255) }).map(({ answer, at, byte }) => {
         const bytes = encoder.encode(JSON.stringify(answer))
@@ -720,7 +1048,12 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
     const tally = await fuzz('hostile plaintexts', arb, ({ plaintext, n, form }) => {
       const want = expected(plaintext)
       const pkg = sealPackage(clientPublic, plaintext, `hostile/${n}/${plaintext.length}`)
-      return { input: asInput(JSON.stringify(pkg), form), expect: want ? 'ok' : 'protocol', answer: want?.answer, processedAt: PROCESSED_AT }
+      return {
+        input: asInput(JSON.stringify(pkg), form),
+        expect: want ? 'ok' : 'protocol',
+        answer: want?.answer,
+        processedAt: PROCESSED_AT,
+      }
     })
     expect(tally.cases).toBe(RUNS)
   })

@@ -48,7 +48,9 @@ async function concurrently(router: TestRouter, options: Record<string, unknown>
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10)
   const started = performance.now()
   try {
-    const answers = await Promise.all(prompts.map((content) => client.create({ model: 'load-model', messages: [{ role: 'user', content }] })))
+    const answers = await Promise.all(
+      prompts.map((content) => client.create({ model: 'load-model', messages: [{ role: 'user', content }] })),
+    )
     return { prompts, answers, ms: performance.now() - started, rssGrowth: Math.max(peak, process.memoryUsage().rss) - before }
   } finally {
     clearInterval(sampler)
@@ -56,7 +58,9 @@ async function concurrently(router: TestRouter, options: Record<string, unknown>
 }
 
 describe('load', () => {
-  it(`${CONCURRENT} concurrent requests through one client: every answer right and matched to its request, one key fetch, bounded memory, no unhandled rejection`, { timeout: 120_000 }, async () => {
+  it(`${CONCURRENT} concurrent requests through one client: every answer right and matched to its request, one key fetch, bounded memory, no unhandled rejection`, {
+    timeout: 120_000,
+  }, async () => {
     const { router, payloadIdOf } = await recordingRouter()
     try {
       const { prompts, answers, ms, rssGrowth } = await concurrently(router)
@@ -78,10 +82,14 @@ describe('load', () => {
     }
   })
 
-  it(`${CONCURRENT} concurrent requests while the router sheds every 7th attempt with 503: retried requests still get their own answers`, { timeout: 120_000 }, async () => {
+  it(`${CONCURRENT} concurrent requests while the router sheds every 7th attempt with 503: retried requests still get their own answers`, {
+    timeout: 120_000,
+  }, async () => {
     let posts = 0
     const { router, payloadIdOf } = await recordingRouter((request) =>
-      request.method === 'POST' && ++posts % 7 === 0 ? new Response('{"detail":"busy"}', { status: 503, headers: { 'retry-after': '0' } }) : undefined,
+      request.method === 'POST' && ++posts % 7 === 0
+        ? new Response('{"detail":"busy"}', { status: 503, headers: { 'retry-after': '0' } })
+        : undefined,
     )
     try {
       const { prompts, answers } = await concurrently(router, { maxRetries: 3 })

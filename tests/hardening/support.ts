@@ -48,7 +48,9 @@ export class Tally {
 
   report(): string {
     const seconds = ((performance.now() - this.#started) / 1000).toFixed(1)
-    const outcomes = Object.entries(this.counts).map(([k, v]) => `${k} ${v}`).join(', ')
+    const outcomes = Object.entries(this.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')
     const line = `[fuzz] ${this.name}: ${this.cases} cases in ${seconds} s, slowest ${this.slowestMs.toFixed(0)} ms (${outcomes})`
     console.log(line)
     return line
@@ -56,7 +58,12 @@ export class Tally {
 }
 
 /** Runs an async property with the file's seed; stops at the first failure (the seed and path replay it). */
-export async function check<T>(seed: number, numRuns: number, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>): Promise<void> {
+export async function check<T>(
+  seed: number,
+  numRuns: number,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+): Promise<void> {
   await fc.assert(fc.asyncProperty(arbitrary, predicate), { seed, numRuns, endOnFailure: true })
 }
 
@@ -106,7 +113,10 @@ export function oaepEncrypt(publicKey: KeyObject, message: Uint8Array, label: st
   const maskedDb = db.map((b, i) => b ^ dbMask[i]!)
   const seedMask = mgf1(maskedDb, hLen)
   const em = new Uint8Array(k)
-  em.set(seed.map((b, i) => b ^ seedMask[i]!), 1)
+  em.set(
+    seed.map((b, i) => b ^ seedMask[i]!),
+    1,
+  )
   em.set(maskedDb, 1 + hLen)
   return new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, em))
 }

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 export default function requireVectors(): void {
   const vectors = new URL('../../../shared/vectors/wire-vectors.json', import.meta.url)
   if (!existsSync(vectors)) {
-    throw new Error(`The independent test vectors are missing: expected ${fileURLToPath(vectors)} (the shared/vectors folder beside this repository)`)
+    throw new Error(
+      `The independent test vectors are missing: expected ${fileURLToPath(vectors)} (the shared/vectors folder beside this repository)`,
+    )
   }
 }

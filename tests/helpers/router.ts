@@ -31,7 +31,10 @@ export function echoCompletion(request: CompletionRequest) {
 }
 
 export async function startRouter(
-  options: Partial<SecureRouterOptions> & { pem?: string; before?: (request: Request) => Response | undefined | Promise<Response | undefined> } = {},
+  options: Partial<SecureRouterOptions> & {
+    pem?: string
+    before?: (request: Request) => Response | undefined | Promise<Response | undefined>
+  } = {},
 ): Promise<TestRouter> {
   const keyPair = options.keyPair ?? (await loadKeyPair(options.pem ?? routerPem))
   const requests: TestRouter['requests'] = []

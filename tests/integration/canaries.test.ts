@@ -56,7 +56,9 @@ async function failWith(respond: typeof next, options: Record<string, unknown> =
   next = respond
   const client = new SecureChatCompletion({ baseUrl: router.url, allowHttp: true, apiKey: API_KEY, maxRetries: 1, logger, ...options })
   await client.client.loadKeys(clientPem)
-  const error = await client.create({ model: 'm', messages: [{ role: 'user', content: SECRET_PROMPT }] }, requestOptions).catch((e: unknown) => e)
+  const error = await client
+    .create({ model: 'm', messages: [{ role: 'user', content: SECRET_PROMPT }] }, requestOptions)
+    .catch((e: unknown) => e)
   next = undefined
   return error
 }
@@ -76,7 +78,11 @@ describe('no secret in any error or log line', () => {
 
   it('answer sealed to another key', async () => {
     const other = await generateRsaKeyPair(2048)
-    expectClean(await failWith(async () => new Response(encodePackage(await seal(new TextEncoder().encode(SECRET_ANSWER), other.publicKey)) as BodyInit)))
+    expectClean(
+      await failWith(
+        async () => new Response(encodePackage(await seal(new TextEncoder().encode(SECRET_ANSWER), other.publicKey)) as BodyInit),
+      ),
+    )
   })
 
   it('malformed package', async () => {
@@ -103,7 +109,15 @@ describe('no secret in any error or log line', () => {
       { messages: [{ role: 'user', content: SECRET_PROMPT }] },
     ]
     for (const params of bad) expectClean(await client.create(params as never).catch((e: unknown) => e))
-    expectClean((() => { try { new SecureChatCompletion({ apiKey: `${API_KEY}\n` }) } catch (e) { return e } })())
+    expectClean(
+      (() => {
+        try {
+          new SecureChatCompletion({ apiKey: `${API_KEY}\n` })
+        } catch (e) {
+          return e
+        }
+      })(),
+    )
   })
 
   it('wrong key password', async () => {

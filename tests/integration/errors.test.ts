@@ -35,9 +35,12 @@ async function makeClient(options: Record<string, unknown> = {}) {
   await client.client.loadKeys(clientPem)
   return client
 }
-const ask = (client: SecureChatCompletion, options = {}) => client.create({ model: 'm', messages: [{ role: 'user', content: 'hello' }] }, options)
-const detail = (status: number, text: string, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify({ detail: text }), { status, headers: { 'content-type': 'application/json', ...headers } })
+const ask = (client: SecureChatCompletion, options = {}) =>
+  client.create({ model: 'm', messages: [{ role: 'user', content: 'hello' }] }, options)
+const detail =
+  (status: number, text: string, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify({ detail: text }), { status, headers: { 'content-type': 'application/json', ...headers } })
 
 describe('status → error class', () => {
   it.each([
@@ -188,7 +191,9 @@ describe('transport safety', () => {
 
   it('refuses a per-call http base_url without allowHttp', async () => {
     const client = new SecureChatCompletion({ baseUrl: 'https://router.invalid' })
-    await expect(client.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], base_url: router.url })).rejects.toThrow(SecurityError)
+    await expect(client.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], base_url: router.url })).rejects.toThrow(
+      SecurityError,
+    )
   })
 
   it('does not follow redirects', async () => {

@@ -28,7 +28,11 @@ beforeAll(async () => {
         choices: Array.from({ length: n }, (_, index) => ({
           index,
           message: tools
-            ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }
+            ? {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+              }
             : { role: 'assistant', content: last },
           finish_reason: tools ? 'tool_calls' : 'stop',
         })),
@@ -59,7 +63,12 @@ describe('round trips', () => {
   })
 
   it('passes tools through and returns tool calls', async () => {
-    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ]
     const answer = await ask('Weather in Paris?', { tools, tool_choice: 'auto' })
     expect(answer.choices[0]!.finish_reason).toBe('tool_calls')
     expect(answer.choices[0]!.message.tool_calls![0]!.function).toEqual({ name: 'get_weather', arguments: '{"city":"Paris"}' })
@@ -89,13 +98,24 @@ describe('round trips', () => {
 
   it('acreate and chat.completions.create are the same call', async () => {
     expect((await client.acreate({ model: 'm', messages: [{ role: 'user', content: 'a' }] })).choices[0]!.message.content).toBe('a')
-    expect((await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'b' }] })).choices[0]!.message.content).toBe('b')
+    expect(
+      (await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'b' }] })).choices[0]!.message.content,
+    ).toBe('b')
   })
 })
 
 describe('what goes over the wire', () => {
   it('sends the package with the documented headers and no plaintext', async () => {
-    await ask('top secret diagnosis', { temperature: 0.2, max_tokens: 5, top_p: 0.9, frequency_penalty: 0, presence_penalty: 0, stop: ['\n'], user: 'u1', security_tier: 'high' })
+    await ask('top secret diagnosis', {
+      temperature: 0.2,
+      max_tokens: 5,
+      top_p: 0.9,
+      frequency_penalty: 0,
+      presence_penalty: 0,
+      stop: ['\n'],
+      user: 'u1',
+      security_tier: 'high',
+    })
     const { headers, body } = wire.at(-1)!
     expect(headers.get('content-type')).toBe('application/octet-stream')
     expect(headers.get('authorization')).toBe('Bearer sk-client-key')
@@ -104,7 +124,14 @@ describe('what goes over the wire', () => {
     expect(headers.get('x-public-key')).not.toMatch(/[\n ]/)
     expect(body).not.toContain('top secret')
     const pkg = JSON.parse(body)
-    expect(Object.keys(pkg)).toEqual(['version', 'algorithm', 'encrypted_payload', 'encrypted_aes_key', 'key_algorithm', 'payload_algorithm'])
+    expect(Object.keys(pkg)).toEqual([
+      'version',
+      'algorithm',
+      'encrypted_payload',
+      'encrypted_aes_key',
+      'key_algorithm',
+      'payload_algorithm',
+    ])
     expect(Object.keys(pkg.encrypted_payload)).toEqual(['ciphertext', 'nonce', 'tag'])
     expect(atob(pkg.encrypted_payload.nonce)).toHaveLength(12)
     expect(atob(pkg.encrypted_payload.tag)).toHaveLength(16)
@@ -155,7 +182,9 @@ describe('what goes over the wire', () => {
 
   it('reaches another router through a per-call base_url with the same client key', async () => {
     const keysSeen: string[] = []
-    const other = await startRouter({ before: (request) => void keysSeen.push(decodeURIComponent(request.headers.get('x-public-key') ?? '')) })
+    const other = await startRouter({
+      before: (request) => void keysSeen.push(decodeURIComponent(request.headers.get('x-public-key') ?? '')),
+    })
     try {
       await ask('elsewhere', { base_url: other.url })
       expect(other.requests).toHaveLength(1)
@@ -171,7 +200,12 @@ describe('caller mistakes fail before anything is sent', () => {
     ['missing model', { messages: [{ role: 'user', content: 'x' }] }, TypeError, /model/],
     ['missing messages', { model: 'm' }, TypeError, /messages/],
     ['empty messages', { model: 'm', messages: [] }, TypeError, /messages/],
-    ['unknown security tier', { model: 'm', messages: [{ role: 'user', content: 'x' }], security_tier: 'ultra' }, TypeError, /security_tier/],
+    [
+      'unknown security tier',
+      { model: 'm', messages: [{ role: 'user', content: 'x' }], security_tier: 'ultra' },
+      TypeError,
+      /security_tier/,
+    ],
     ['API key with a line break', { model: 'm', messages: [{ role: 'user', content: 'x' }], api_key: 'a\nb' }, TypeError, /api_key/],
     ['more than 10 MiB', { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024) }] }, RangeError, /10 MiB/],
   ])('%s', async (_name, params, ErrorClass, message) => {

@@ -9,7 +9,9 @@ import { loadKeyPair } from '../../src/router/index.js'
 /** The pin of a PEM the way users compute it: `openssl pkey -pubin -outform DER | sha256sum`. */
 async function fingerprintOf(pem: string) {
   const { createHash, createPublicKey } = await import('node:crypto')
-  return createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex')
+  return createHash('sha256')
+    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+    .digest('hex')
 }
 
 async function clientFor(url: string, options: Record<string, unknown> = {}) {
@@ -38,7 +40,9 @@ describe('router key cache', () => {
 
   it('does not cache a failed fetch', async () => {
     let fail = true
-    const router = await startRouter({ before: (r) => (r.method === 'GET' && fail ? new Response('{"detail":"warming up"}', { status: 500 }) : undefined) })
+    const router = await startRouter({
+      before: (r) => (r.method === 'GET' && fail ? new Response('{"detail":"warming up"}', { status: 500 }) : undefined),
+    })
     try {
       const client = await clientFor(router.url)
       await expect(ask(client)).rejects.toMatchObject({ status: 500 })
@@ -53,7 +57,11 @@ describe('router key cache', () => {
     const { generateKeyPairSync } = await import('node:crypto')
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }) as string
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string
-    for (const [pem, message] of [[weak, /1024 bits/], [ec, /not a valid RSA public key/], ['hello', /not PEM/]] as const) {
+    for (const [pem, message] of [
+      [weak, /1024 bits/],
+      [ec, /not a valid RSA public key/],
+      ['hello', /not PEM/],
+    ] as const) {
       const server = await serve(async () => new Response(pem))
       try {
         const error = await ask(await clientFor(server.url)).catch((e: unknown) => e)
@@ -111,7 +119,11 @@ describe('router key rotation', () => {
     const { createSecureRouter } = await import('../../src/router/index.js')
     const { echoCompletion } = await import('../helpers/router.js')
     const hits: string[] = []
-    const handler = createSecureRouter({ keyPair: await loadKeyPair(otherRouterPem), complete: async (r) => echoCompletion(r), onRequest: (e) => void hits.push(`${e.method} ${e.status}`) })
+    const handler = createSecureRouter({
+      keyPair: await loadKeyPair(otherRouterPem),
+      complete: async (r) => echoCompletion(r),
+      onRequest: (e) => void hits.push(`${e.method} ${e.status}`),
+    })
     const second = await serve(handler, { port })
     try {
       const answer = await ask(client, 'after rotation')
@@ -125,7 +137,9 @@ describe('router key rotation', () => {
   })
 
   it('surfaces the 400 when the key did not change', async () => {
-    const router = await startRouter({ before: (r) => (r.method === 'POST' ? new Response('{"detail":"bad request"}', { status: 400 }) : undefined) })
+    const router = await startRouter({
+      before: (r) => (r.method === 'POST' ? new Response('{"detail":"bad request"}', { status: 400 }) : undefined),
+    })
     try {
       await expect(ask(await clientFor(router.url))).rejects.toBeInstanceOf(InvalidRequestError)
       expect(router.hits.map((h) => `${h.method} ${h.status}`)).toEqual(['GET 200', 'POST 400', 'GET 200'])

@@ -13,12 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  SecureChatCompletion,
-  SecureCompletionClient,
-  type ChatCompletion,
-  type ChatCompletionParams,
-} from '../../src/runtime/node.js'
+import { SecureChatCompletion, SecureCompletionClient, type ChatCompletion, type ChatCompletionParams } from '../../src/runtime/node.js'
 
 const keyPath = (name: string) => fileURLToPath(new URL(`../../../shared/vectors/keys/${name}`, import.meta.url))
 const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url))
@@ -91,7 +86,10 @@ function startRouter(): Promise<string> {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     router = child
-    const timer = setTimeout(() => reject(new Error(`python_router.py did not print its port within 10 s. stderr: ${routerStderr}`)), 10_000)
+    const timer = setTimeout(
+      () => reject(new Error(`python_router.py did not print its port within 10 s. stderr: ${routerStderr}`)),
+      10_000,
+    )
     let out = ''
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (routerStderr += chunk))
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -338,10 +336,18 @@ describe('packages across the two implementations', () => {
 })
 
 describe('negative controls: the Python router rejects wrong packages', () => {
-  const b64 = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('base64')
-  const b64url = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('base64url')
+  const b64 = (bytes: ArrayBuffer | Uint8Array) =>
+    Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('base64')
+  const b64url = (bytes: ArrayBuffer | Uint8Array) =>
+    Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('base64url')
 
-  type Variant = 'correct' | 'tag-inside-no-tag-field' | 'tag-inside-and-tag-field' | 'oaep-sha1' | 'base64url-unpadded' | 'api-key-in-payload'
+  type Variant =
+    | 'correct'
+    | 'tag-inside-no-tag-field'
+    | 'tag-inside-and-tag-field'
+    | 'oaep-sha1'
+    | 'base64url-unpadded'
+    | 'api-key-in-payload'
 
   /** A package built by hand with crypto.subtle, independently of src/, with one deliberate defect. */
   async function handSeal(variant: Variant): Promise<Uint8Array> {

@@ -18,7 +18,21 @@ const PASSWORD = 'correct horse battery staple'
 async function creator(runtime: 'deno' | 'bun', keyDir: string, startAt: number): Promise<{ runtime: string; fingerprint: string }> {
   const args =
     runtime === 'deno'
-      ? [DENO, ['run', '--quiet', '--node-modules-dir=manual', '--unstable-sloppy-imports', `--allow-read=${ROOT},${keyDir}`, `--allow-write=${keyDir}`, SCRIPT, keyDir, String(startAt), PASSWORD]]
+      ? [
+          DENO,
+          [
+            'run',
+            '--quiet',
+            '--node-modules-dir=manual',
+            '--unstable-sloppy-imports',
+            `--allow-read=${ROOT},${keyDir}`,
+            `--allow-write=${keyDir}`,
+            SCRIPT,
+            keyDir,
+            String(startAt),
+            PASSWORD,
+          ],
+        ]
       : [BUN, [SCRIPT, keyDir, String(startAt), PASSWORD]]
   const { stdout } = await run(args[0] as string, args[1] as string[], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } })
   return JSON.parse(stdout.trim()) as { runtime: string; fingerprint: string }

@@ -102,7 +102,9 @@ describe('FileKeyStore through the Node entry (keyDir)', () => {
     const text = readFileSync(privatePath, 'utf8')
     expect(text).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/)
     expect(text).not.toContain(PASSWORD)
-    expect(openssl('pkey', '-in', privatePath, '-passin', `pass:${PASSWORD}`, '-pubout')).toBe(readFileSync(join(keyDir, 'public_key.pem'), 'utf8'))
+    expect(openssl('pkey', '-in', privatePath, '-passin', `pass:${PASSWORD}`, '-pubout')).toBe(
+      readFileSync(join(keyDir, 'public_key.pem'), 'utf8'),
+    )
     expect(openssl('asn1parse', '-in', privatePath)).toContain('PBES2')
     expect((await new SecureCompletionClient({ keyDir, keyPassword: PASSWORD }).publicKey()).fingerprint).toBe(fingerprint)
   })
@@ -113,7 +115,10 @@ describe('FileKeyStore through the Node entry (keyDir)', () => {
     const before = readFileSync(join(keyDir, 'private_key.pem'), 'utf8')
     for (const password of ['not the password', undefined]) {
       const client = new SecureCompletionClient({ keyDir, keyPassword: password, keySize: 2048 })
-      const error = await client.publicKey().then(() => undefined, (e: unknown) => e as Error)
+      const error = await client.publicKey().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      )
       expect(error).toBeInstanceOf(KeyError)
       expect(error!.message).not.toContain('not the password')
       // A second attempt fails the same way (the failure is not cached as "no key yet").

@@ -33,7 +33,11 @@ describe('IndexedDBKeyStore where IndexedDB is unusable', () => {
   })
 
   it('open throwing (storage blocked) falls back with reason open-failed', async () => {
-    const factory = { open: () => { throw new DOMException('The operation is insecure.', 'SecurityError') } } as unknown as IDBFactory
+    const factory = {
+      open: () => {
+        throw new DOMException('The operation is insecure.', 'SecurityError')
+      },
+    } as unknown as IDBFactory
     const store = new IndexedDBKeyStore({ indexedDB: factory })
     expect(store.persistent).toBe(true) // optimistic until the first getOrCreate settles
     await store.getOrCreate(() => generateRsaKeyPair(2048))

@@ -11,7 +11,11 @@ const PASSWORD = (JSON.parse(read('index.json')) as { password: string }).passwo
 const plainPem = read('openssl-plain.pem')
 const encryptedPem = read('python-cryptography-enc.pem')
 const fingerprintOf = async (publicPem: string) =>
-  spkiFingerprint(await crypto.subtle.importKey('spki', decodePem(publicPem).der as BufferSource, { name: 'RSA-OAEP', hash: 'SHA-256' }, true, ['encrypt']))
+  spkiFingerprint(
+    await crypto.subtle.importKey('spki', decodePem(publicPem).der as BufferSource, { name: 'RSA-OAEP', hash: 'SHA-256' }, true, [
+      'encrypt',
+    ]),
+  )
 const never = () => Promise.reject(new Error('a secret store must not generate'))
 const messages = [{ role: 'user' as const, content: 'hi' }]
 
@@ -53,7 +57,10 @@ describe('PemKeyStore (key from a secret)', () => {
   it('opens an encrypted PEM with its password; a wrong one fails even after the right one succeeded', async () => {
     const pair = await new PemKeyStore(encryptedPem, PASSWORD).getOrCreate()
     expect(await spkiFingerprint(pair.publicKey)).toBe(await fingerprintOf(read('python-cryptography-public.pem')))
-    const wrong = await new PemKeyStore(encryptedPem, 'wrong horse').getOrCreate().then(() => undefined, (e: unknown) => e as Error)
+    const wrong = await new PemKeyStore(encryptedPem, 'wrong horse').getOrCreate().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
     expect(wrong).toBeInstanceOf(KeyError)
     expect(wrong!.message).not.toContain('wrong horse')
     await expect(new PemKeyStore(encryptedPem).getOrCreate()).rejects.toBeInstanceOf(KeyError)
@@ -78,7 +85,10 @@ describe('PemKeyStore (key from a secret)', () => {
     const store = new PemKeyStore(plainPem)
     expect(store.persistent).toBe(true)
     await store.getOrCreate(never)
-    const error = await store.delete().then(() => undefined, (e: unknown) => e as Error)
+    const error = await store.delete().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
     expect(error).toBeInstanceOf(TypeError)
     expect(error!.message).toMatch(/secret/)
     const client = new SecureCompletionClient({ privateKeyPem: plainPem })

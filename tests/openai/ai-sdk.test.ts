@@ -14,7 +14,13 @@ afterEach(async () => {
 })
 
 async function providerFor(r: WireRouter) {
-  return createOpenAICompatible({ name: 'nomyo', baseURL: `${r.url}/v1`, apiKey: 'sk-test', includeUsage: true, fetch: await secureFetchFor(r) })
+  return createOpenAICompatible({
+    name: 'nomyo',
+    baseURL: `${r.url}/v1`,
+    apiKey: 'sk-test',
+    includeUsage: true,
+    fetch: await secureFetchFor(r),
+  })
 }
 
 /** First a tool call; once the tool result is in the conversation, an answer that quotes it. */
@@ -22,7 +28,10 @@ async function weatherAgent(request: CompletionRequest) {
   const messages = request.messages as Array<{ role: string; content: unknown }>
   const result = messages.find((m) => m.role === 'tool')
   if (!result) return toolCallCompletion(request)
-  return { ...echoCompletion(request), choices: [{ index: 0, message: { role: 'assistant', content: `It is ${String(result.content)}` }, finish_reason: 'stop' }] }
+  return {
+    ...echoCompletion(request),
+    choices: [{ index: 0, message: { role: 'assistant', content: `It is ${String(result.content)}` }, finish_reason: 'stop' }],
+  }
 }
 
 const weather = tool({
@@ -60,7 +69,12 @@ describe('AI SDK over the secure fetch', () => {
   it('generateText with a tool: the call, the tool result and the answer all travel sealed', async () => {
     router = await startWireRouter({ complete: async (request) => weatherAgent(request) })
     const provider = await providerFor(router)
-    const result = await generateText({ model: provider.chatModel('m'), prompt: 'Weather in Paris?', tools: { get_weather: weather }, stopWhen: stepCountIs(2) })
+    const result = await generateText({
+      model: provider.chatModel('m'),
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(2),
+    })
     expect(result.steps[0]!.toolCalls[0]).toMatchObject({ toolName: 'get_weather', input: { city: 'Paris' } })
     expect(result.text).toBe('It is sunny in Paris')
     expect(router.requests).toHaveLength(2)
@@ -70,7 +84,12 @@ describe('AI SDK over the secure fetch', () => {
   it('streamText with a tool', async () => {
     router = await startWireRouter({ complete: async (request) => weatherAgent(request) })
     const provider = await providerFor(router)
-    const result = streamText({ model: provider.chatModel('m'), prompt: 'Weather in Paris?', tools: { get_weather: weather }, stopWhen: stepCountIs(2) })
+    const result = streamText({
+      model: provider.chatModel('m'),
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(2),
+    })
     let text = ''
     for await (const delta of result.textStream) text += delta
     expect(text).toBe('It is sunny in Paris')

@@ -2,7 +2,16 @@
 import OpenAI from 'openai'
 import { afterEach, describe, expect, it } from 'vitest'
 import { echoCompletion } from '../helpers/router.js'
-import { SECURE_PATH, WEATHER_TOOL, containsBytes, detail, secureFetchFor, startWireRouter, toolCallCompletion, type WireRouter } from './setup.js'
+import {
+  SECURE_PATH,
+  WEATHER_TOOL,
+  containsBytes,
+  detail,
+  secureFetchFor,
+  startWireRouter,
+  toolCallCompletion,
+  type WireRouter,
+} from './setup.js'
 
 const PROMPT = 'my secret prompt: the launch code is 0000'
 let router: WireRouter | undefined
@@ -12,7 +21,12 @@ afterEach(async () => {
 })
 
 async function openaiFor(r: WireRouter, options: { maxRetries?: number; apiKey?: string } = {}) {
-  return new OpenAI({ baseURL: `${r.url}/v1`, apiKey: options.apiKey ?? 'sk-test', maxRetries: options.maxRetries ?? 0, fetch: await secureFetchFor(r) })
+  return new OpenAI({
+    baseURL: `${r.url}/v1`,
+    apiKey: options.apiKey ?? 'sk-test',
+    maxRetries: options.maxRetries ?? 0,
+    fetch: await secureFetchFor(r),
+  })
 }
 
 describe('openai package over the secure fetch', () => {
@@ -23,7 +37,9 @@ describe('openai package over the secure fetch', () => {
       .create({ model: 'm', messages: [{ role: 'user', content: PROMPT }], temperature: 0.2 })
       .withResponse()
     expect(completion.choices[0]!.message.content).toBe(`echo: ${PROMPT}`)
-    expect((completion as unknown as { _metadata: { is_encrypted: boolean; payload_id: string } })._metadata).toMatchObject({ is_encrypted: true })
+    expect((completion as unknown as { _metadata: { is_encrypted: boolean; payload_id: string } })._metadata).toMatchObject({
+      is_encrypted: true,
+    })
     expect(response.headers.get('x-request-id')).toBe((completion as unknown as { _metadata: { payload_id: string } })._metadata.payload_id)
     // What the model saw: the parameters, stream forced off, the key in the header only.
     expect(router.requests[0]!.body).toMatchObject({ model: 'm', temperature: 0.2, stream: false })
@@ -91,7 +107,12 @@ describe('openai package over the secure fetch', () => {
   it('stream: true with tool calls: deltas reassemble to the call', async () => {
     router = await startWireRouter({ complete: async (request) => toolCallCompletion(request) })
     const openai = await openaiFor(router)
-    const stream = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'Weather?' }], tools: [WEATHER_TOOL], stream: true })
+    const stream = await openai.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      tools: [WEATHER_TOOL],
+      stream: true,
+    })
     const calls: Array<{ id: string; name: string; arguments: string }> = []
     let finish: string | null = null
     for await (const chunk of stream) {
@@ -112,7 +133,10 @@ describe('openai package over the secure fetch', () => {
     const openai = await openaiFor(router)
     const runner = openai.chat.completions.stream({ model: 'm', messages: [{ role: 'user', content: 'Weather?' }], tools: [WEATHER_TOOL] })
     const final = await runner.finalChatCompletion()
-    expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({ id: 'call_1', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } })
+    expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+      id: 'call_1',
+      function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+    })
   })
 })
 
@@ -128,7 +152,9 @@ describe('router errors become the SDK’s own error classes', () => {
   ])('%i', async (status, ErrorClass) => {
     router = await startWireRouter({ reject: () => detail(status, `router says ${status}`) })
     const openai = await openaiFor(router)
-    const error = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: PROMPT }] }).catch((e: unknown) => e)
+    const error = await openai.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: PROMPT }] })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ErrorClass)
     expect(error).toMatchObject({ status })
     expect((error as Error).message).toContain(`router says ${status}`)
@@ -164,7 +190,9 @@ describe('router errors become the SDK’s own error classes', () => {
     router = await startWireRouter()
     const fetch = await secureFetchFor(router, { routerKeyPins: ['00'.repeat(32)] })
     const openai = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: 'sk-test', maxRetries: 2, fetch })
-    const error = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: PROMPT }] }).catch((e: unknown) => e)
+    const error = await openai.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: PROMPT }] })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.APIError)
     expect(error).toMatchObject({ status: 421, type: 'security_error', code: 'ERR_SECURITY' })
     expect(router.posts).toBe(0)
@@ -181,14 +209,24 @@ describe('router errors become the SDK’s own error classes', () => {
   })
 
   it('the SDK’s own timeout aborts the secure request: APIConnectionTimeoutError', async () => {
-    router = await startWireRouter({ complete: () => new Promise((resolve) => setTimeout(() => resolve(echoCompletion({ model: 'm', messages: [] })), 2000)) })
-    const openai = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: 'sk-test', maxRetries: 0, timeout: 200, fetch: await secureFetchFor(router) })
+    router = await startWireRouter({
+      complete: () => new Promise((resolve) => setTimeout(() => resolve(echoCompletion({ model: 'm', messages: [] })), 2000)),
+    })
+    const openai = new OpenAI({
+      baseURL: `${router.url}/v1`,
+      apiKey: 'sk-test',
+      maxRetries: 0,
+      timeout: 200,
+      fetch: await secureFetchFor(router),
+    })
     const error = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError)
   })
 
   it('a caller abort is the SDK’s APIUserAbortError', async () => {
-    router = await startWireRouter({ complete: () => new Promise((resolve) => setTimeout(() => resolve(echoCompletion({ model: 'm', messages: [] })), 2000)) })
+    router = await startWireRouter({
+      complete: () => new Promise((resolve) => setTimeout(() => resolve(echoCompletion({ model: 'm', messages: [] })), 2000)),
+    })
     const openai = await openaiFor(router)
     const controller = new AbortController()
     setTimeout(() => controller.abort(), 100)

@@ -23,12 +23,17 @@ beforeAll(async () => {
 afterAll(() => router.close())
 
 const url = () => `${router.url}/v1/chat/completions`
-const body = (content = 'hi', extra: Record<string, unknown> = {}) => JSON.stringify({ model: 'm', messages: [{ role: 'user', content }], ...extra })
+const body = (content = 'hi', extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: 'm', messages: [{ role: 'user', content }], ...extra })
 const last = () => router.requests.at(-1)!
 
 describe('inputs a fetch accepts', () => {
   it('string URL with a plain header record', async () => {
-    const response = await secureFetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-a' }, body: body('one') })
+    const response = await secureFetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-a' },
+      body: body('one'),
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('application/json')
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
@@ -44,7 +49,11 @@ describe('inputs a fetch accepts', () => {
   })
 
   it('header pairs and a Uint8Array body', async () => {
-    const response = await secureFetch(url(), { method: 'POST', headers: [['authorization', 'Bearer sk-c']], body: new TextEncoder().encode(body('three')) })
+    const response = await secureFetch(url(), {
+      method: 'POST',
+      headers: [['authorization', 'Bearer sk-c']],
+      body: new TextEncoder().encode(body('three')),
+    })
     expect(response.status).toBe(200)
     expect(last()).toMatchObject({ apiKey: 'sk-c', body: { messages: [{ content: 'three' }] } })
   })
@@ -66,7 +75,10 @@ describe('inputs a fetch accepts', () => {
 
 describe('what is sent', () => {
   it('stream, stream_options and security_tier never reach the payload; the tier goes to the header', async () => {
-    await secureFetch(url(), { method: 'POST', body: body('seven', { stream: true, stream_options: { include_usage: true }, security_tier: 'maximum' }) })
+    await secureFetch(url(), {
+      method: 'POST',
+      body: body('seven', { stream: true, stream_options: { include_usage: true }, security_tier: 'maximum' }),
+    })
     expect(last().tier).toBe('maximum')
     expect(last().body.stream).toBe(false)
     expect(last().body).not.toHaveProperty('stream_options')
@@ -92,12 +104,20 @@ describe('what is sent', () => {
 
 describe('stream: true', () => {
   it('answers an event stream of chunks ending with [DONE]', async () => {
-    const response = await secureFetch(url(), { method: 'POST', body: body('eight', { stream: true, stream_options: { include_usage: true } }) })
+    const response = await secureFetch(url(), {
+      method: 'POST',
+      body: body('eight', { stream: true, stream_options: { include_usage: true } }),
+    })
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     const text = await response.text()
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true)
-    const events = text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''))
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content?: string } }>; usage: unknown })
+    const events = text
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/^data: /, ''))
+    const chunks = events
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content?: string } }>; usage: unknown })
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true)
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('echo: eight')
     expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 })
@@ -168,7 +188,9 @@ describe('refusals and errors', () => {
   it('an aborted signal rejects with an AbortError, like fetch', async () => {
     const controller = new AbortController()
     controller.abort()
-    await expect(secureFetch(url(), { method: 'POST', body: body(), signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(secureFetch(url(), { method: 'POST', body: body(), signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    })
     delayMs = 1000
     try {
       const later = new AbortController()

@@ -49,7 +49,8 @@ describe('create({ stream: true })', () => {
 
   it('iterate directly with for await', async () => {
     let text = ''
-    for await (const chunk of client.chat.completions.create({ model: 'm', messages, stream: true })) text += chunk.choices[0]?.delta.content ?? ''
+    for await (const chunk of client.chat.completions.create({ model: 'm', messages, stream: true }))
+      text += chunk.choices[0]?.delta.content ?? ''
     expect(text).toBe('echo: stream me')
   })
 
@@ -108,14 +109,26 @@ describe('completionToChunks', () => {
   const completion = {
     ...echoCompletion({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
     system_fingerprint: 'fp_1',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'answer', reasoning_content: 'thinking' }, finish_reason: 'length', logprobs: { content: [] } }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'answer', reasoning_content: 'thinking' },
+        finish_reason: 'length',
+        logprobs: { content: [] },
+      },
+    ],
     _metadata: { payload_id: 'p', processed_at: null, is_encrypted: true as const, encryption_algorithm: 'hybrid-aes256-rsa4096' },
   } as ChatCompletion
 
   it('keeps the fingerprint, reasoning before content, logprobs on the content chunk, the finish reason', () => {
     const chunks = [...completionToChunks(completion)]
     expect(chunks.every((c) => c.system_fingerprint === 'fp_1')).toBe(true)
-    expect(chunks.map((c) => c.choices[0]!.delta)).toEqual([{ role: 'assistant', content: '' }, { reasoning_content: 'thinking' }, { content: 'answer' }, {}])
+    expect(chunks.map((c) => c.choices[0]!.delta)).toEqual([
+      { role: 'assistant', content: '' },
+      { reasoning_content: 'thinking' },
+      { content: 'answer' },
+      {},
+    ])
     expect(chunks[2]!.choices[0]!.logprobs).toEqual({ content: [] })
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('length')
   })

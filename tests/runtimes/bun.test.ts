@@ -7,7 +7,21 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseResult } from '../suite/index.js'
-import { REPO_ROOT, SUITE_ENTRY, binary, VECTORS_DIR, caseNames, itEachCase, makeApp, makeKeyDir, parseReport, readVectors, routerFingerprint, run, startSuiteRouter } from './harness.js'
+import {
+  REPO_ROOT,
+  SUITE_ENTRY,
+  binary,
+  VECTORS_DIR,
+  caseNames,
+  itEachCase,
+  makeApp,
+  makeKeyDir,
+  parseReport,
+  readVectors,
+  routerFingerprint,
+  run,
+  startSuiteRouter,
+} from './harness.js'
 
 const BUN = binary('@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', '.bin/bun')
 const vectors = await readVectors()

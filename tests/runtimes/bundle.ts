@@ -28,7 +28,14 @@ const transpile: Plugin = {
 export async function bundle(input: string, conditions: string[], nodeModules: string): Promise<{ code: string; modules: string[] }> {
   const build = await rollup({
     input,
-    plugins: [nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'], modulePaths: [nodeModules] }), transpile],
+    plugins: [
+      nodeResolve({
+        browser: conditions.includes('browser'),
+        exportConditions: [...conditions, 'import', 'default'],
+        modulePaths: [nodeModules],
+      }),
+      transpile,
+    ],
     onwarn(warning, warn) {
       if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning)
     },

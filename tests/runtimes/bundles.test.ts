@@ -13,12 +13,23 @@ import { REPO_ROOT } from './harness.js'
 const dist = (file: string) => join(REPO_ROOT, 'dist', file)
 const BUILTINS = new Set(builtinModules)
 /** Names only the key-file code uses (the core's `files.writeText` for generateKeys is not one). */
-const FILE_CODE = new Set(['require', 'Deno', 'Bun', 'readTextFile', 'writeTextFile', 'writeTextExclusive', 'FileKeyStore', 'nodeFiles', 'denoFiles', 'bunFiles'])
+const FILE_CODE = new Set([
+  'require',
+  'Deno',
+  'Bun',
+  'readTextFile',
+  'writeTextFile',
+  'writeTextExclusive',
+  'FileKeyStore',
+  'nodeFiles',
+  'denoFiles',
+  'bunFiles',
+])
 
 type Node = { type: string; [key: string]: unknown }
 
 function walk(node: unknown, visit: (node: Node) => void): void {
-  if (Array.isArray(node)) node.forEach((child) => walk(child, visit))
+  if (Array.isArray(node)) for (const child of node) walk(child, visit)
   else if (node && typeof node === 'object') {
     if (typeof (node as Node).type === 'string') visit(node as Node)
     for (const value of Object.values(node)) if (value && typeof value === 'object') walk(value, visit)
@@ -33,7 +44,8 @@ function inspect(file: string): { imports: string[]; fileCode: string[] } {
     const source = node.source as Node | null | undefined
     if (source?.type === 'Literal' && typeof source.value === 'string') imports.push(source.value)
     if (node.type === 'Identifier' && FILE_CODE.has(node.name as string)) fileCode.add(node.name as string)
-    if (node.type === 'Literal' && typeof node.value === 'string' && /FileKeyStore|writeTextExclusive/.test(node.value)) fileCode.add(JSON.stringify(node.value))
+    if (node.type === 'Literal' && typeof node.value === 'string' && /FileKeyStore|writeTextExclusive/.test(node.value))
+      fileCode.add(JSON.stringify(node.value))
   })
   return { imports, fileCode: [...fileCode] }
 }
@@ -47,7 +59,7 @@ function graph(entry: string): { files: string[]; nodeImports: string[]; fileCod
     if (seen.has(file)) return
     seen.add(file)
     const found = inspect(file)
-    found.fileCode.forEach((name) => fileCode.add(name))
+    for (const name of found.fileCode) fileCode.add(name)
     for (const specifier of found.imports) {
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier))
       else if (specifier.startsWith('node:') || BUILTINS.has(specifier)) nodeImports.add(specifier)
@@ -95,9 +107,12 @@ describe('the file runtimes have their file code (controls for the checks above)
     expect(nodeImports).toEqual([])
     expect(fileCode).toEqual(expect.arrayContaining(['Deno', 'FileKeyStore', 'denoFiles']))
     // The self-contained, minified Deno build: nothing imported, and the check still sees `Deno`.
-    expect(inspect(dist('nomyo-secure.deno.min.js'))).toEqual({ imports: [], fileCode: expect.arrayContaining(['Deno', 'writeTextExclusive']) })
+    expect(inspect(dist('nomyo-secure.deno.min.js'))).toEqual({
+      imports: [],
+      fileCode: expect.arrayContaining(['Deno', 'writeTextExclusive']),
+    })
   })
-  it('bun: Bun.file for reads; writes through Bun\'s native node:fs', () => {
+  it("bun: Bun.file for reads; writes through Bun's native node:fs", () => {
     const { nodeImports, fileCode } = graph(dist('runtime/bun.js'))
     expect(fileCode).toEqual(expect.arrayContaining(['Bun', 'FileKeyStore', 'bunFiles']))
     expect(nodeImports.every((specifier) => specifier.startsWith('node:'))).toBe(true)

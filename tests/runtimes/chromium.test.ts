@@ -35,12 +35,15 @@ beforeAll(async () => {
   const errors: string[] = []
   tab.on('pageerror', (error) => errors.push(error.message))
   await tab.goto(`${site.url}/tests/runtimes/chromium/index.html`)
-  await tab.waitForFunction(() => 'runNomyoSuite' in globalThis, undefined, { timeout: 20_000 }).catch(() => {
-    throw new Error(`the page did not load its runner: ${errors.join('; ') || 'no page error'}`)
-  })
+  await tab
+    .waitForFunction(() => 'runNomyoSuite' in globalThis, undefined, { timeout: 20_000 })
+    .catch(() => {
+      throw new Error(`the page did not load its runner: ${errors.join('; ') || 'no page error'}`)
+    })
   for (const variant of VARIANTS) {
     reports[variant] = await tab.evaluate(
-      ([name, url, pin]) => (globalThis as unknown as { runNomyoSuite(v: string, u: string, p: string): Promise<Report> }).runNomyoSuite(name, url, pin),
+      ([name, url, pin]) =>
+        (globalThis as unknown as { runNomyoSuite(v: string, u: string, p: string): Promise<Report> }).runNomyoSuite(name, url, pin),
       [variant, router.url, routerFingerprint] as const,
     )
   }

@@ -8,11 +8,27 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CaseResult } from '../suite/index.js'
-import { REPO_ROOT, SUITE_ENTRY, binary, VECTORS_DIR, caseNames, itEachCase, makeApp, makeKeyDir, parseReport, readVectors, routerFingerprint, run, startSuiteRouter } from './harness.js'
+import {
+  REPO_ROOT,
+  SUITE_ENTRY,
+  binary,
+  VECTORS_DIR,
+  caseNames,
+  itEachCase,
+  makeApp,
+  makeKeyDir,
+  parseReport,
+  readVectors,
+  routerFingerprint,
+  run,
+  startSuiteRouter,
+} from './harness.js'
 
 const DENO = binary('@deno/linux-x64-glibc/deno', '.bin/deno')
 const vectors = await readVectors()
-let report: { resolved: string; sameModule: boolean; exports: string[]; builtExports: string[]; results: CaseResult[]; builtResults: CaseResult[] } | undefined
+let report:
+  | { resolved: string; sameModule: boolean; exports: string[]; builtExports: string[]; results: CaseResult[]; builtResults: CaseResult[] }
+  | undefined
 const cleanup: Array<() => unknown> = []
 
 beforeAll(async () => {
@@ -23,7 +39,20 @@ beforeAll(async () => {
   const keyDir = makeKeyDir(app.dir)
   const readable = [VECTORS_DIR, keyDir, join(REPO_ROOT, 'tests/suite'), join(REPO_ROOT, 'dist')].join(',')
   const built = pathToFileURL(join(REPO_ROOT, 'dist/nomyo-secure.deno.min.js')).href
-  const args = ['run', '--no-prompt', '--cached-only', '--allow-net=127.0.0.1', `--allow-read=${readable}`, 'run.ts', pathToFileURL(SUITE_ENTRY).href, router.url, routerFingerprint, VECTORS_DIR, keyDir, built]
+  const args = [
+    'run',
+    '--no-prompt',
+    '--cached-only',
+    '--allow-net=127.0.0.1',
+    `--allow-read=${readable}`,
+    'run.ts',
+    pathToFileURL(SUITE_ENTRY).href,
+    router.url,
+    routerFingerprint,
+    VECTORS_DIR,
+    keyDir,
+    built,
+  ]
   report = parseReport(await run(DENO, args, { cwd: app.dir, env: { DENO_NO_UPDATE_CHECK: '1' } }), 'deno')
 }, 120_000)
 afterAll(async () => {

@@ -27,7 +27,12 @@ async function resolveWith(conditions: string[], specifier: string): Promise<str
         load: (id) => (id === entry ? `import ${JSON.stringify(specifier)}` : 'export {}'),
       },
       nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'] }),
-      { name: 'record', buildEnd() { picked = this.getModuleInfo(entry)?.importedIds[0] } },
+      {
+        name: 'record',
+        buildEnd() {
+          picked = this.getModuleInfo(entry)?.importedIds[0]
+        },
+      },
     ],
   })
   await build.close()

@@ -68,13 +68,29 @@ export async function startSuiteRouter(): Promise<TestRouter> {
     complete: async (body: CompletionRequest, context) => {
       const x_client_key = clientKeys.get(context.payloadId)
       clientKeys.delete(context.payloadId)
-      const answer = { ...echoCompletion(body), x_request: body, x_security_tier: context.securityTier ?? null, x_api_key: context.apiKey ?? null, x_client_key }
+      const answer = {
+        ...echoCompletion(body),
+        x_request: body,
+        x_security_tier: context.securityTier ?? null,
+        x_api_key: context.apiKey ?? null,
+        x_client_key,
+      }
       const tools = body.tools as Array<{ function: { name: string } }> | undefined
       if (!tools?.length) return answer
       const last = answer.choices[0]!.message.content.replace(/^echo: /, '')
       const choices = answer.choices.map((choice) => ({
         ...choice,
-        message: { role: 'assistant', content: null, tool_calls: [{ id: `call_${choice.index}`, type: 'function', function: { name: tools[0]!.function.name, arguments: JSON.stringify({ echo: last }) } }] },
+        message: {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: `call_${choice.index}`,
+              type: 'function',
+              function: { name: tools[0]!.function.name, arguments: JSON.stringify({ echo: last }) },
+            },
+          ],
+        },
         finish_reason: 'tool_calls',
       }))
       return { ...answer, choices }
@@ -91,7 +107,10 @@ export function makeApp(name: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), `nomyo-${name}-`))
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'nomyo-secure'), 'dir')
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `nomyo-${name}-app`, private: true, type: 'module', dependencies: { 'nomyo-secure': '*' } }))
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `nomyo-${name}-app`, private: true, type: 'module', dependencies: { 'nomyo-secure': '*' } }),
+  )
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
@@ -105,9 +124,17 @@ export function binary(...candidates: string[]): string {
 }
 
 /** Runs a runtime binary; a binary that cannot start rejects (the run fails, it is never skipped). */
-export function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', DO_NOT_TRACK: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', DO_NOT_TRACK: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -126,7 +153,11 @@ export function run(command: string, args: string[], options: { cwd: string; env
 
 /** The runner's report: the last stdout line that is JSON. */
 export function parseReport<T>(output: { code: number | null; stdout: string; stderr: string }, what: string): T {
-  const line = output.stdout.trim().split('\n').reverse().find((text) => text.startsWith('{'))
+  const line = output.stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((text) => text.startsWith('{'))
   if (output.code !== 0 || !line) {
     const problem = output.code === 0 ? 'printed no report' : `exited with ${output.code ?? 'a signal (timeout?)'}`
     throw new Error(`${what} ${problem}\n--- stdout\n${output.stdout.slice(-4000)}\n--- stderr\n${output.stderr.slice(-4000)}`)

@@ -9,7 +9,14 @@ import { makeApp, makeKeyDir, readVectors, routerFingerprint, startSuiteRouter }
 
 const vectors = await readVectors()
 const app = makeApp('node')
-const ctx: SuiteContext = { runtime: 'node', lib: lib as SuiteContext['lib'], routerUrl: '', routerFingerprint, vectors, keyDir: makeKeyDir(app.dir) }
+const ctx: SuiteContext = {
+  runtime: 'node',
+  lib: lib as SuiteContext['lib'],
+  routerUrl: '',
+  routerFingerprint,
+  vectors,
+  keyDir: makeKeyDir(app.dir),
+}
 let router: Awaited<ReturnType<typeof startSuiteRouter>> | undefined
 
 beforeAll(async () => {

@@ -19,11 +19,18 @@ beforeAll(async () => {
   const router = await startSuiteRouter()
   const app = makeApp('workerd')
   cleanup.push(() => router.close(), app.remove)
-  const worker = await bundle(join(REPO_ROOT, 'tests/runtimes/workerd/worker.ts'), ['workerd', 'worker', 'browser'], join(app.dir, 'node_modules'))
+  const worker = await bundle(
+    join(REPO_ROOT, 'tests/runtimes/workerd/worker.ts'),
+    ['workerd', 'worker', 'browser'],
+    join(app.dir, 'node_modules'),
+  )
   modules = worker.modules
   const mf = new Miniflare({ modules: true, script: worker.code, compatibilityDate: '2025-09-01', host: '127.0.0.1' })
   cleanup.push(() => mf.dispose())
-  const response = await mf.dispatchFetch('http://suite.local/', { method: 'POST', body: JSON.stringify({ routerUrl: router.url, routerFingerprint, vectors }) })
+  const response = await mf.dispatchFetch('http://suite.local/', {
+    method: 'POST',
+    body: JSON.stringify({ routerUrl: router.url, routerFingerprint, vectors }),
+  })
   if (!response.ok) throw new Error(`the worker answered ${response.status}: ${await response.text()}`)
   report = (await response.json()) as typeof report
 }, 120_000)

@@ -37,7 +37,10 @@ export function suite(vectors: VectorData, options: { files?: boolean } = {}): C
  * Runs `cases` one after another (shared router, and timings that mean something) and never
  * throws: a failure is a result.
  */
-export async function runSuite(ctx: SuiteContext, cases: Case[] = suite(ctx.vectors, { files: ctx.keyDir !== undefined })): Promise<CaseResult[]> {
+export async function runSuite(
+  ctx: SuiteContext,
+  cases: Case[] = suite(ctx.vectors, { files: ctx.keyDir !== undefined }),
+): Promise<CaseResult[]> {
   const results: CaseResult[] = []
   for (const test of cases) {
     const started = Date.now()

@@ -1,6 +1,12 @@
 /** Type-level checks of `create` (run by vitest's typecheck mode through tsc, not at run time). */
 import { describe, expectTypeOf, it } from 'vitest'
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionStream, ChatCompletionStreamPromise, SecureChatCompletion } from '../../src/index.js'
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionStream,
+  ChatCompletionStreamPromise,
+  SecureChatCompletion,
+} from '../../src/index.js'
 
 declare const client: SecureChatCompletion
 const messages = [{ role: 'user' as const, content: 'hi' }]

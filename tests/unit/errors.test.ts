@@ -34,7 +34,16 @@ describe('errors', () => {
   })
 
   it('the HTTP classes extend APIError; timeouts are connection errors', () => {
-    for (const name of ['InvalidRequestError', 'AuthenticationError', 'ForbiddenError', 'NotFoundError', 'RateLimitError', 'ServerError', 'ServiceUnavailableError', 'APIConnectionError']) {
+    for (const name of [
+      'InvalidRequestError',
+      'AuthenticationError',
+      'ForbiddenError',
+      'NotFoundError',
+      'RateLimitError',
+      'ServerError',
+      'ServiceUnavailableError',
+      'APIConnectionError',
+    ]) {
       expect(new (lib as unknown as Record<string, new (m: string) => Error>)[name]!('m')).toBeInstanceOf(lib.APIError)
     }
     expect(new lib.APITimeoutError()).toBeInstanceOf(lib.APIConnectionError)
@@ -48,7 +57,13 @@ describe('errors', () => {
     expect(error.cause).toBe(cause)
     expect(JSON.parse(JSON.stringify(error))).toEqual({ name: 'APIConnectionError', code: 'ERR_CONNECTION', message: 'Could not connect' })
     const api = new lib.RateLimitError('slow down', { status: 429, details: 'try later', retryAfterMs: 1000 })
-    expect(JSON.parse(JSON.stringify(api))).toEqual({ name: 'RateLimitError', code: 'ERR_RATE_LIMIT', message: 'slow down', status: 429, details: 'try later' })
+    expect(JSON.parse(JSON.stringify(api))).toEqual({
+      name: 'RateLimitError',
+      code: 'ERR_RATE_LIMIT',
+      message: 'slow down',
+      status: 429,
+      details: 'try later',
+    })
     expect(api.retryAfterMs).toBe(1000)
   })
 })

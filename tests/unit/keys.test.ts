@@ -115,11 +115,17 @@ describe('passwords', () => {
 
 describe('OpenSSL variants generated here', () => {
   it('PBES2 with AES-192-CBC and HMAC-SHA512 loads', async () => {
-    await expectMatches(await importPrivateKeyPem(readFileSync(tmp('aes192-sha512.pem'), 'utf8'), PASSWORD), readFileSync(tmp('public.pem'), 'utf8'))
+    await expectMatches(
+      await importPrivateKeyPem(readFileSync(tmp('aes192-sha512.pem'), 'utf8'), PASSWORD),
+      readFileSync(tmp('public.pem'), 'utf8'),
+    )
   })
 
   it('PBES2 with AES-256-CBC and HMAC-SHA384 loads', async () => {
-    await expectMatches(await importPrivateKeyPem(readFileSync(tmp('aes256-sha384.pem'), 'utf8'), PASSWORD), readFileSync(tmp('public.pem'), 'utf8'))
+    await expectMatches(
+      await importPrivateKeyPem(readFileSync(tmp('aes256-sha384.pem'), 'utf8'), PASSWORD),
+      readFileSync(tmp('public.pem'), 'utf8'),
+    )
   })
 
   it.each([
@@ -170,7 +176,10 @@ describe('bad input is a KeyError, never a raw exception', () => {
   })
 
   it('flipping any header byte of plain or encrypted files gives success or KeyError', async () => {
-    for (const [file, upTo] of [['openssl-plain.pem', 40], ['python-cryptography-enc.pem', 93]] as const) {
+    for (const [file, upTo] of [
+      ['openssl-plain.pem', 40],
+      ['python-cryptography-enc.pem', 93],
+    ] as const) {
       const der = decodePem(read(file)).der
       for (let i = 0; i < upTo; i++) {
         const damaged = new Uint8Array(der)
@@ -189,7 +198,11 @@ describe('bad input is a KeyError, never a raw exception', () => {
   })
 
   it('an RSA-1024 key is refused as too short', async () => {
-    const small = await crypto.subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['decrypt', 'encrypt'])
+    const small = await crypto.subtle.generateKey(
+      { name: 'RSA-OAEP', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      true,
+      ['decrypt', 'encrypt'],
+    )
     const err = await rejection(importPrivateKeyPem(await exportPrivateKeyPem(small.privateKey)), KeyError)
     expect(err.message).toMatch(/too short/)
   })
@@ -201,7 +214,14 @@ describe('bad input is a KeyError, never a raw exception', () => {
           derSequence(
             derOid('1.2.840.113549.1.5.13'),
             derSequence(
-              derSequence(derOid('1.2.840.113549.1.5.12'), derSequence(derOctetString(new Uint8Array(8)), derInteger(iterations), derSequence(derOid('1.2.840.113549.2.9'), derNull()))),
+              derSequence(
+                derOid('1.2.840.113549.1.5.12'),
+                derSequence(
+                  derOctetString(new Uint8Array(8)),
+                  derInteger(iterations),
+                  derSequence(derOid('1.2.840.113549.2.9'), derNull()),
+                ),
+              ),
               derSequence(derOid('2.16.840.1.101.3.4.1.42'), derOctetString(new Uint8Array(16))),
             ),
           ),
@@ -222,7 +242,11 @@ describe('bad input is a KeyError, never a raw exception', () => {
 describe('exportPrivateKeyPem', () => {
   let pair: CryptoKeyPair
   beforeAll(async () => {
-    pair = await crypto.subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'])
+    pair = await crypto.subtle.generateKey(
+      { name: 'RSA-OAEP', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      true,
+      ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'],
+    )
   })
   const publicPem = async () => encodePem(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)), 'PUBLIC KEY')
 
@@ -247,7 +271,13 @@ describe('exportPrivateKeyPem', () => {
       openssl('asn1parse', '-in', file)
         .trim()
         .split('\n')
-        .map((line) => line.replace(/^\s*\d+:/, '').replace(/hl=\s*\d+ l=\s*\d+ /, '').replace(/\[HEX DUMP\]:.*|:[0-9A-F]+$/, '').trim())
+        .map((line) =>
+          line
+            .replace(/^\s*\d+:/, '')
+            .replace(/hl=\s*\d+ l=\s*\d+ /, '')
+            .replace(/\[HEX DUMP\]:.*|:[0-9A-F]+$/, '')
+            .trim(),
+        )
     expect(shape(tmp('exported-shape.pem'))).toEqual(shape(new URL('python-cryptography-enc.pem', KEYS).pathname))
     const dump = openssl('asn1parse', '-in', tmp('exported-shape.pem'))
     expect(dump).toMatch(/INTEGER\s+:0186A0/)

@@ -20,7 +20,10 @@ const pythonStyle = (value: unknown) => JSON.stringify(value).replace(/","/g, '"
 
 describe('package parsing', () => {
   it('refuses a tag without its padding', () => {
-    const text = JSON.stringify({ ...wire, encrypted_payload: { ...wire.encrypted_payload, tag: wire.encrypted_payload.tag.replace(/=+$/, '') } })
+    const text = JSON.stringify({
+      ...wire,
+      encrypted_payload: { ...wire.encrypted_payload, tag: wire.encrypted_payload.tag.replace(/=+$/, '') },
+    })
     expect(() => parsePackage(bytes(text))).toThrow(ProtocolError)
   })
 
@@ -28,7 +31,22 @@ describe('package parsing', () => {
     ['compact, as encodePackage writes it', JSON.stringify(wire)],
     ['Python json.dumps spacing', pythonStyle(wire)],
     ['pretty-printed', JSON.stringify(wire, null, 2)],
-    ['fields in another order', JSON.stringify({ encrypted_aes_key: wire.encrypted_aes_key, encrypted_payload: { tag: wire.encrypted_payload.tag, nonce: wire.encrypted_payload.nonce, ciphertext: wire.encrypted_payload.ciphertext }, payload_algorithm: wire.payload_algorithm, version: wire.version, key_algorithm: wire.key_algorithm, algorithm: wire.algorithm, processed_at: 1.5 })],
+    [
+      'fields in another order',
+      JSON.stringify({
+        encrypted_aes_key: wire.encrypted_aes_key,
+        encrypted_payload: {
+          tag: wire.encrypted_payload.tag,
+          nonce: wire.encrypted_payload.nonce,
+          ciphertext: wire.encrypted_payload.ciphertext,
+        },
+        payload_algorithm: wire.payload_algorithm,
+        version: wire.version,
+        key_algorithm: wire.key_algorithm,
+        algorithm: wire.algorithm,
+        processed_at: 1.5,
+      }),
+    ],
     ['with a decoy "ciphertext" member in an extra field', JSON.stringify({ note: { ciphertext: 'AAAA' }, ...wire })],
   ])('opens the same package written %s', async (_name, text) => {
     const parsed = parsePackage(bytes(text))
@@ -36,7 +54,11 @@ describe('package parsing', () => {
     expect(same(await open(parsed.parts, pair.privateKey), plaintext)).toBe(true)
     // The parse of the text (no fast path) agrees.
     const full = parsePackage(text).parts
-    expect(same(full.ciphertext, parsed.parts.ciphertext) && same(full.nonce, parsed.parts.nonce) && same(full.wrappedKey, parsed.parts.wrappedKey)).toBe(true)
+    expect(
+      same(full.ciphertext, parsed.parts.ciphertext) &&
+        same(full.nonce, parsed.parts.nonce) &&
+        same(full.wrappedKey, parsed.parts.wrappedKey),
+    ).toBe(true)
   })
 
   it.each([
@@ -46,7 +68,10 @@ describe('package parsing', () => {
     ['the url-safe alphabet', (c: string) => c.replace(/\+/g, '-').replace(/\//g, '_')],
     ['a truncated final quantum', (c: string) => c.slice(0, -2)],
   ])('refuses %s', async (_name, mutate) => {
-    const text = JSON.stringify({ ...wire, encrypted_payload: { ...wire.encrypted_payload, ciphertext: mutate(wire.encrypted_payload.ciphertext) } })
+    const text = JSON.stringify({
+      ...wire,
+      encrypted_payload: { ...wire.encrypted_payload, ciphertext: mutate(wire.encrypted_payload.ciphertext) },
+    })
     const outcome = await (async () => open(parsePackage(bytes(text)).parts, pair.privateKey))().catch((e: unknown) => e)
     // Either the format is refused, or (a valid spelling of other bytes) authentication fails.
     expect(outcome instanceof ProtocolError || outcome instanceof SecurityError).toBe(true)

@@ -15,7 +15,11 @@ async function selfClient(secureMemory = true) {
 }
 
 const contains = (haystack: Uint8Array, needle: Uint8Array) => {
-  outer: for (let i = haystack.indexOf(needle[0]!); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0]!, i + 1)) {
+  outer: for (
+    let i = haystack.indexOf(needle[0]!);
+    i >= 0 && i <= haystack.length - needle.length;
+    i = haystack.indexOf(needle[0]!, i + 1)
+  ) {
     for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
     return true
   }

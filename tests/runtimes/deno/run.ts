@@ -13,13 +13,18 @@ const cases = suite(vectors, { files: true })
 const results = await runSuite(context('deno', lib), cases)
 // The self-contained build, imported by file URL as a script would import it from a CDN.
 const built = await import(builtUrl)
-const builtResults = await runSuite(context('deno built file', built), cases.filter((test: { slow?: boolean }) => !test.slow))
+const builtResults = await runSuite(
+  context('deno built file', built),
+  cases.filter((test: { slow?: boolean }) => !test.slow),
+)
 
-console.log(JSON.stringify({
-  resolved: import.meta.resolve('nomyo-secure'),
-  sameModule: bare.SecureChatCompletion === lib.SecureChatCompletion,
-  exports: Object.keys(lib),
-  builtExports: Object.keys(built),
-  results,
-  builtResults,
-}))
+console.log(
+  JSON.stringify({
+    resolved: import.meta.resolve('nomyo-secure'),
+    sameModule: bare.SecureChatCompletion === lib.SecureChatCompletion,
+    exports: Object.keys(lib),
+    builtExports: Object.keys(built),
+    results,
+    builtResults,
+  }),
+)

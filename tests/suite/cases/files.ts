@@ -20,10 +20,16 @@ const sameKey = (a: string, b: string) => a.replace(/\s+/g, '') === b.replace(/\
 
 export const fileCases: Case[] = [
   {
-    name: 'key files: keyDir with the Python client\'s encrypted key files is used as is',
+    name: "key files: keyDir with the Python client's encrypted key files is used as is",
     async run(ctx) {
       const { key, keyDir } = source(ctx)
-      const client = new ctx.lib.SecureChatCompletion({ baseUrl: ctx.routerUrl, allowHttp: true, maxRetries: 0, keyDir, keyPassword: key.password } as never)
+      const client = new ctx.lib.SecureChatCompletion({
+        baseUrl: ctx.routerUrl,
+        allowHttp: true,
+        maxRetries: 0,
+        keyDir,
+        keyPassword: key.password,
+      } as never)
       const answer = await client.create({ model: 'm', messages: hello })
       ok(sameKey(echoOf(answer).x_client_key, key.publicPem), 'requests carry the public key of the files')
       equal(client.client.keysPersisted, true, 'keysPersisted')

@@ -23,7 +23,10 @@ export const keyStoreCases: Case[] = [
       }
       const pairs = await Promise.all(Array.from({ length: 8 }, () => store.getOrCreate(generate)))
       equal(generations, 1, 'generations')
-      ok(pairs.every((pair) => pair === pairs[0]), 'every caller got the same pair')
+      ok(
+        pairs.every((pair) => pair === pairs[0]),
+        'every caller got the same pair',
+      )
       equal(store.persistent, false, 'persistent')
     },
   },
@@ -37,7 +40,11 @@ export const keyStoreCases: Case[] = [
       ok(first !== second, 'a new pair after delete()')
 
       const fresh = new lib.MemoryKeyStore()
-      await rejects(fresh.getOrCreate(() => Promise.reject(new Error('entropy ran out'))), Error, 'failed generation')
+      await rejects(
+        fresh.getOrCreate(() => Promise.reject(new Error('entropy ran out'))),
+        Error,
+        'failed generation',
+      )
       await tick()
       const recovered = await fresh.getOrCreate(async () => fakePair())
       ok(recovered, 'the next call generates again')
@@ -46,7 +53,8 @@ export const keyStoreCases: Case[] = [
   {
     name: 'PEM secret key store: clients built from an encrypted secret use its key; it cannot be rotated from inside',
     async run({ lib, routerUrl, vectors, runtime }) {
-      if (runtime.startsWith('chromium')) return equal(lib.PemKeyStore, undefined, 'the browser entry has no PemKeyStore (keys live in IndexedDB)')
+      if (runtime.startsWith('chromium'))
+        return equal(lib.PemKeyStore, undefined, 'the browser entry has no PemKeyStore (keys live in IndexedDB)')
       ok(lib.PemKeyStore, 'server and edge entries export PemKeyStore')
       const secret = vectors.keys.files.find((key) => key.password && key.expect === 'ok')
       ok(secret, 'the vectors include an encrypted key')

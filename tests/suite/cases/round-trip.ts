@@ -65,7 +65,12 @@ export const roundTripCases: Case[] = [
     async run(ctx) {
       const client = await fixtureClient(ctx)
       const tool_choice = { type: 'function' as const, function: { name: 'get_weather' } }
-      const answer = await client.create({ model: 'm', messages: [{ role: 'user', content: 'Weather in Zürich?' }], tools: [WEATHER_TOOL], tool_choice })
+      const answer = await client.create({
+        model: 'm',
+        messages: [{ role: 'user', content: 'Weather in Zürich?' }],
+        tools: [WEATHER_TOOL],
+        tool_choice,
+      })
       const sent = echoOf(answer).x_request
       deepEqual(sent.tools, [WEATHER_TOOL], 'tools the router decrypted')
       deepEqual(sent.tool_choice, tool_choice, 'tool_choice the router decrypted')
@@ -80,7 +85,11 @@ export const roundTripCases: Case[] = [
     async run(ctx) {
       const client = await fixtureClient(ctx)
       const answer = await client.create({ model: 'm', messages: hello, n: 3, temperature: 0.7 })
-      deepEqual(answer.choices.map((choice) => choice.index), [0, 1, 2], 'choice indexes')
+      deepEqual(
+        answer.choices.map((choice) => choice.index),
+        [0, 1, 2],
+        'choice indexes',
+      )
       equal(echoOf(answer).x_request.n, 3, 'n the router decrypted')
       equal(echoOf(answer).x_request.temperature, 0.7, 'temperature the router decrypted')
     },

@@ -14,6 +14,7 @@ const entries = {
   'runtime/bun': 'src/runtime/bun.ts',
   'runtime/node': 'src/runtime/node.ts',
   'router/index': 'src/router/index.ts',
+  'relay/index': 'src/relay/index.ts',
 }
 
 const external = (id) => id === 'valibot' || id.startsWith('node:')

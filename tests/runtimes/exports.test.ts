@@ -55,6 +55,7 @@ describe('package.json exports', () => {
     ['the /bun subpath', ['node'], 'nomyo-secure/bun', 'dist/runtime/bun.js'],
     ['the /node subpath', ['browser'], 'nomyo-secure/node', 'dist/runtime/node.js'],
     ['the /router subpath', ['browser'], 'nomyo-secure/router', 'dist/router/index.js'],
+    ['the /relay subpath', ['workerd', 'worker', 'browser'], 'nomyo-secure/relay', 'dist/relay/index.js'],
     ['package.json', [], 'nomyo-secure/package.json', 'package.json'],
   ]
   for (const [who, conditions, specifier, file] of cases) {
@@ -72,7 +73,7 @@ describe('package.json exports', () => {
       } else if (value && typeof value === 'object') Object.values(value).forEach(collect)
     }
     collect(pkg.exports)
-    expect(targets.length).toBeGreaterThanOrEqual(14)
+    expect(targets.length).toBeGreaterThanOrEqual(15)
     for (const target of targets) {
       expect(Object.keys(target)).toEqual(['types', 'default'])
       expect(existsSync(join(REPO_ROOT, target.types!)), target.types).toBe(true)

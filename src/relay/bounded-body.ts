@@ -1,0 +1,49 @@
+/** Bodies the relay reads or passes on, counted and cut at a limit instead of filling memory. */
+
+/** Thrown inside the relay when a body passes its limit; answered as 413 (request) or 502 (router). */
+export class BodyTooLarge extends Error {}
+
+/** Reads a request body whole, refusing a declared or counted size over `limit`. */
+export async function readBounded(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (declared > limit) throw new BodyTooLarge()
+  if (!request.body) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = request.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      throw new BodyTooLarge()
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.length
+  }
+  return body
+}
+
+/**
+ * Passes a router answer through as it streams, erroring the stream past `limit` (the client then
+ * sees a broken body, never an unbounded one). `onEnd` learns how many bytes went through.
+ */
+export function passBounded(body: ReadableStream<Uint8Array>, limit: number, onEnd: (bytes: number) => void): ReadableStream<Uint8Array> {
+  let size = 0
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.length
+        if (size > limit) controller.error(new BodyTooLarge())
+        else controller.enqueue(chunk)
+      },
+      flush: () => onEnd(size),
+    }),
+  )
+}

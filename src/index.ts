@@ -31,7 +31,7 @@ export type {
 } from './protocol/completion.js'
 export type { SecurityTier } from './protocol/constants.js'
 export type { KeyStore } from './keystore/types.js'
-export type { FileAccess } from './keystore/files.js'
+export type { FileAccess } from './keystore/files/file-access.js'
 export type { Logger } from './transport/logger.js'
 export type { FetchFunction } from './transport/http.js'
 export { MemoryKeyStore } from './keystore/memory.js'

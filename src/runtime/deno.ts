@@ -17,7 +17,7 @@ import {
 } from '../client/secure-completion-client.js'
 import type { KeyDirOptions } from './key-options.js'
 import { withFiles } from './file-key-options.js'
-import { denoFiles } from './deno-files.js'
+import { denoFiles } from '../keystore/files/deno.js'
 import {
   createSecureFetch as coreCreateSecureFetch,
   type SecureFetch,
@@ -26,7 +26,7 @@ import {
 
 export * from '../index.js'
 export { PemKeyStore } from '../keystore/pem-secret.js'
-export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
+export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/files/file-key-store.js'
 export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
 export { denoFiles }
 

@@ -2,8 +2,8 @@
  * The key options of the entries with a file system (Deno, Bun, Node): `keyDir` becomes a
  * `FileKeyStore` over the entry's file access, which the core also gets for `loadKeys(path)`.
  */
-import { FileKeyStore } from '../keystore/file.js'
-import type { FileAccess } from '../keystore/files.js'
+import { FileKeyStore } from '../keystore/files/file-key-store.js'
+import type { FileAccess } from '../keystore/files/file-access.js'
 import type { KeyStore } from '../keystore/types.js'
 import { resolveKeyOptions, type KeyDirOptions } from './key-options.js'
 

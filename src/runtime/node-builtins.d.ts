@@ -1,5 +1,6 @@
-// The few Node built-ins the Node entry uses, declared here so the core compiles without Node types
-// (`types: []`): nothing outside src/runtime can import them by accident.
+// The few Node built-ins the Node and Bun entries use (through src/keystore/files/node.ts and
+// src/runtime/node-server.ts), declared here so the core compiles without Node types (`types: []`):
+// only these calls exist, and the bundle test proves no browser build reaches them.
 declare module 'node:fs/promises' {
   export function readFile(path: string, encoding: 'utf8'): Promise<string>
   export function writeFile(path: string, data: string, options: { mode?: number; flag?: string }): Promise<void>

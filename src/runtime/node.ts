@@ -15,7 +15,7 @@ import {
 } from '../client/secure-completion-client.js'
 import type { KeyDirOptions } from './key-options.js'
 import { withFiles } from './file-key-options.js'
-import { nodeFiles } from './node-files.js'
+import { nodeFiles } from '../keystore/files/node.js'
 import {
   createSecureFetch as coreCreateSecureFetch,
   type SecureFetch,
@@ -24,7 +24,7 @@ import {
 
 export * from '../index.js'
 export { PemKeyStore } from '../keystore/pem-secret.js'
-export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/file.js'
+export { FileKeyStore, type FileKeyStoreOptions } from '../keystore/files/file-key-store.js'
 export type { KeyDirOptions, SecretKeyOptions } from './key-options.js'
 export { nodeFiles }
 

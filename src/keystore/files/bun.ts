@@ -3,8 +3,8 @@
  * `Bun.write` has no file mode, exclusive create, rename or link. `Bun` is reached through
  * `globalThis` with a local type, so no Bun declarations leak into the core's types.
  */
-import type { FileAccess } from '../keystore/files.js'
-import { nodeFiles } from './node-files.js'
+import type { FileAccess } from './file-access.js'
+import { nodeFiles } from './node.js'
 
 interface BunFileApi {
   file(path: string): { text(): Promise<string>; exists(): Promise<boolean> }

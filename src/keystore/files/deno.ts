@@ -2,8 +2,8 @@
  * Key files through Deno's own file API. `Deno` is reached through `globalThis` with a local type
  * of the few calls used, so no Deno declarations leak into the core's types.
  */
-import type { FileAccess } from '../keystore/files.js'
-import { fileAccessOver } from '../keystore/file-writes.js'
+import type { FileAccess } from './file-access.js'
+import { fileAccessOver } from './atomic-writes.js'
 
 interface DenoFileApi {
   readTextFile(path: string): Promise<string>

@@ -1,8 +1,8 @@
-import { KeyError } from '../errors.js'
-import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
-import { exportPublicKeyPem, generateRsaKeyPair } from '../crypto/rsa.js'
-import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type FileAccess } from './files.js'
-import type { KeyStore } from './types.js'
+import { KeyError } from '../../errors.js'
+import { importPrivateKeyPem, exportPrivateKeyPem } from '../../crypto/pkcs8-lazy.js'
+import { exportPublicKeyPem, generateRsaKeyPair } from '../../crypto/rsa.js'
+import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type FileAccess } from './file-access.js'
+import type { KeyStore } from '../types.js'
 
 /** Options of {@link FileKeyStore}. */
 export interface FileKeyStoreOptions {

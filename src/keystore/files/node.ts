@@ -1,8 +1,8 @@
 /** Key files through `node:fs` (also what the Bun entry writes with: Bun has no rename or link of its own). */
 import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { FileAccess } from '../keystore/files.js'
-import { fileAccessOver } from '../keystore/file-writes.js'
+import type { FileAccess } from './file-access.js'
+import { fileAccessOver } from './atomic-writes.js'
 
 /**
  * File access through `node:fs`, used by the Node entry (and for writing by the Bun entry).

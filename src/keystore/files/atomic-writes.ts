@@ -1,9 +1,9 @@
 /**
  * How key files are written, once for every runtime: through a private temporary file with an exact
- * mode, then a rename (replace) or a hard link (create only if absent). The runtime adapters (Node,
- * Deno) supply only the primitive calls of their own file API.
+ * mode, then a rename (replace) or a hard link (create only if absent). The adapters beside this file
+ * (node.ts, deno.ts) supply only the primitive calls of their own runtime's file API.
  */
-import type { FileAccess } from './files.js'
+import type { FileAccess } from './file-access.js'
 
 /** The primitive calls of one runtime's file API. Failures carry a POSIX `code` (`ENOENT`, `EEXIST`, …). */
 export interface FilePrimitives {

@@ -96,6 +96,14 @@ export function decodeBase64Into(text: string | Uint8Array, target: Uint8Array):
     }
     return true
   }
+  // RFC 4648 §3.5: the bits a padded last quantum leaves unused must be zero, or one byte string has
+  // several spellings (`QQ==` and `QR==` both read "A"); the native decoders drop those bits
+  // silently. Re-encoding the last bytes gives the one canonical spelling of the tail.
+  const tail = target.length % 3
+  return decodeText(text, target) && (!tail || encodeBase64(target.subarray(-tail)) === text.slice(-4))
+}
+
+function decodeText(text: string, target: Uint8Array): boolean {
   if (proto.setFromBase64) {
     try {
       const { read, written } = proto.setFromBase64.call(target, text)

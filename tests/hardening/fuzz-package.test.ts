@@ -659,17 +659,18 @@ describe('decryptResponse under fuzzing: a typed error or exactly the sealed ans
           return with_(text.slice(0, i) + '=' + text.slice(i + 1), text[i] === '=' ? 'ok' : 'error')
         case 'swap-case': {
           const t = [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('')
-          return with_(t, t === text ? 'ok' : 'security')
+          // Other bytes (authentication fails), or a spelling with spare pad bits set (refused as base64).
+          return with_(t, t === text ? 'ok' : 'error')
         }
         case 'non-canonical': {
           // Sets the unused low bits of the last character before the padding: the same bytes in a
-          // non-canonical spelling. Accepting it (same bytes) or refusing it are both fine.
+          // non-canonical spelling, which the strict decoder refuses (issue #12, finding 8).
           const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
           if (pad === 0) return with_(text, 'ok')
           const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
           const last = text.length - pad - 1
           const value = ALPHABET.indexOf(text[last]!) | (pad === 2 ? 1 + (at % 15) : 1 + (at % 3))
-          return with_(text.slice(0, last) + ALPHABET[value & 63] + text.slice(last + 1), 'any')
+          return with_(text.slice(0, last) + ALPHABET[value & 63] + text.slice(last + 1), 'protocol')
         }
         case 'percent-encode': {
           const t = text.replace(/[+/=]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)

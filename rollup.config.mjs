@@ -4,6 +4,7 @@
 import typescript from '@rollup/plugin-typescript'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
+import { dirname, relative, resolve } from 'node:path'
 
 // Each runtime entry is what one export condition of package.json points at.
 const entries = {
@@ -56,6 +57,21 @@ const errorsFromGlobal = {
   load: (id) => (id === '\0nomyo-errors' ? 'export const { KeyError, UnsupportedKeyError } = globalThis.NomyoSecure' : null),
 }
 
+/**
+ * A CLI import of a library module outside src/cli resolves to that entry's built file in dist (an
+ * external, imported from dist/cli/ by relative path). Only the entries above may be imported.
+ */
+const libraryEntriesFromDist = {
+  name: 'library-entries-from-dist',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.') || !importer.includes('/src/cli/')) return null
+    const target = relative(resolve('src'), resolve(dirname(importer), source)).replace(/\.js$/, '')
+    if (target.startsWith('cli/')) return null
+    if (!(target in entries)) throw new Error(`${importer} imports ${source}: the CLI may only import the library's entries`)
+    return { id: `../${target}.js`, external: 'absolute' }
+  },
+}
+
 export default [
   {
     input: entries,
@@ -104,5 +120,21 @@ export default [
     input: 'dist/runtime/deno.js',
     output: { file: 'dist/nomyo-secure.deno.min.js', format: 'esm', inlineDynamicImports: true, plugins: [minify(true)] },
     plugins: bundled(['deno']),
+  },
+  {
+    // The command-line tools (src/cli, typed with Node's types): Node programs that run on the
+    // library build above through its public entries, so no copy of the library is bundled in.
+    input: { 'cli/nomyo-secure': 'src/cli/nomyo-secure.ts', 'cli/nomyo-secure-router': 'src/cli/nomyo-secure-router.ts' },
+    external,
+    output: {
+      dir: 'dist',
+      format: 'esm',
+      banner: '#!/usr/bin/env node',
+      chunkFileNames: 'cli/[name]-[hash].js',
+    },
+    plugins: [
+      libraryEntriesFromDist,
+      typescript({ tsconfig: './src/cli/tsconfig.json', outDir: 'dist', noEmit: false, declaration: false }),
+    ],
   },
 ]

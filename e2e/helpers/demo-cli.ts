@@ -1,5 +1,5 @@
 /**
- * Runs the real `demo/router.mjs` CLI as a child process for a test: waits for the URL it prints,
+ * Runs the real router CLI (`dist/cli/nomyo-secure-router.js`) as a child process for a test: waits for the URL it prints,
  * keeps everything it writes (to check the log and that no plaintext is in it), and stops it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { REPO_ROOT } from './static-server.js'
 
-export const CLI = join(REPO_ROOT, 'demo/router.mjs')
+export const CLI = join(REPO_ROOT, 'dist/cli/nomyo-secure-router.js')
 
 export interface DemoCli {
   url: string

@@ -140,7 +140,8 @@ describe('no secret in any error or log line', () => {
   })
 
   it('the library source never writes to the console (outside doc examples)', () => {
-    const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+    // src/cli holds the command-line programs, whose output is their job; the library is the rest.
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('cli/'))
     expect(files.length).toBeGreaterThan(20)
     const offenders = files.flatMap((file) =>
       readFileSync(join('src', file), 'utf8')

@@ -1,6 +1,6 @@
 /** The dev router's offline answerer: labelled, with usage, n, max_tokens and tool calls. */
 import { describe, expect, it } from 'vitest'
-import { LABEL, LOCAL_MODEL, localCompletion, sampleArguments } from '../../demo/local-responder.mjs'
+import { LABEL, LOCAL_MODEL, localCompletion, sampleArguments } from '../../src/cli/router/local-responder.js'
 
 const user = (content: unknown) => ({ model: 'whatever', messages: [{ role: 'user', content }] })
 const weather = {

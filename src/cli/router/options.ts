@@ -1,8 +1,10 @@
 /**
- * Command-line options of `nomyo-secure-router`: parsing, checking and the --help text. Secrets can
- * come from the environment instead of argv, where other local users could read them in `ps`.
+ * Command-line options of `nomyo-secure router` (`nomyo-secure-router`): parsing, checking and the
+ * --help text. Secrets can come from the environment instead of argv, where other local users could
+ * read them in `ps`.
  */
 import { parseArgs } from 'node:util'
+import { httpUrl, nonEmpty, origin, port, seconds, secret } from '../shared/option-checks.js'
 
 export const DEFAULT_PORT = 12434
 export const DEFAULT_HOST = '127.0.0.1'
@@ -11,7 +13,7 @@ export const DEFAULT_UPSTREAM_TIMEOUT_S = 120
 
 export const HELP = `nomyo-secure-router: a local NOMYO secure router and an encrypted chat page, for development.
 
-Usage: nomyo-secure-router [options]        (in this repository: npm run demo)
+Usage: nomyo-secure-router [options]        (also: nomyo-secure router; in this repository: npm run demo)
 
 Options:
   --port N               Port to listen on (default ${DEFAULT_PORT}, the NOMYO router's; 0 = any free port)
@@ -32,11 +34,26 @@ Options:
 Without --upstream, a built-in local responder answers (model "nomyo-local-echo"): offline, no model needed.
 Requests are logged one line each, without any plaintext.`
 
+/** What the router CLI was asked to do. */
+export type RouterCliOptions =
+  | { help: true }
+  | {
+      help: false
+      port: number
+      host: string
+      keyFile: string
+      apiKey: string | undefined
+      upstream: string | undefined
+      upstreamKey: string | undefined
+      upstreamTimeoutMs: number
+      corsOrigin: string | undefined
+    }
+
 /**
  * Parses argv (without the node and script paths). Throws an Error with a message for the user on
  * a bad option; never echoes a secret value.
  */
-export function parseCli(argv, env = {}) {
+export function parseRouterCli(argv: string[], env: Record<string, string | undefined> = {}): RouterCliOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -54,76 +71,23 @@ export function parseCli(argv, env = {}) {
     },
   })
   if (values.help) return { help: true }
-  const upstream = values.upstream === undefined ? undefined : upstreamUrl(values.upstream)
+  const upstream =
+    values.upstream === undefined ? undefined : httpUrl(values.upstream, '--upstream', 'http://127.0.0.1:11434/v1', '--upstream-key')
   return {
     help: false,
-    port: port(values.port),
+    port: port(values.port, DEFAULT_PORT),
     host: nonEmpty(values.host ?? DEFAULT_HOST, '--host'),
     keyFile: nonEmpty(values['key-file'] ?? DEFAULT_KEY_FILE, '--key-file'),
     apiKey: secret(values['api-key'] ?? env.NOMYO_ROUTER_API_KEY, '--api-key'),
     upstream,
     upstreamKey: secret(values['upstream-key'] ?? env.NOMYO_UPSTREAM_KEY, '--upstream-key'),
-    upstreamTimeoutMs: seconds(values['upstream-timeout'], '--upstream-timeout') * 1000,
+    upstreamTimeoutMs: seconds(values['upstream-timeout'], '--upstream-timeout', DEFAULT_UPSTREAM_TIMEOUT_S) * 1000,
     corsOrigin: corsOrigin(values['cors-origin'], upstream !== undefined),
   }
 }
 
-function port(text) {
-  if (text === undefined) return DEFAULT_PORT
-  const value = Number(text)
-  if (!/^\d+$/.test(text) || value > 65535) throw new Error('--port must be a number from 0 to 65535')
-  return value
-}
-
-function nonEmpty(text, option) {
-  if (!text) throw new Error(`${option} must not be empty`)
-  return text
-}
-
-function secret(text, option) {
-  if (text === undefined || text === '') return undefined
-  // The value goes into an HTTP header; a line break would split it.
-  if (/[\r\n\0]/.test(text)) throw new Error(`${option} must not contain line breaks`)
-  return text
-}
-
-function seconds(text, option) {
-  if (text === undefined) return DEFAULT_UPSTREAM_TIMEOUT_S
-  const value = Number(text)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${option} must be a positive number of seconds`)
-  return value
-}
-
-function upstreamUrl(text) {
-  let url
-  try {
-    url = new URL(text)
-  } catch {
-    throw new Error('--upstream must be a URL such as http://127.0.0.1:11434/v1')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('--upstream must be an http:// or https:// URL')
-  if (url.username || url.password) throw new Error('--upstream must not contain credentials; use --upstream-key')
-  if (url.search || url.hash) throw new Error('--upstream must not contain a query or fragment')
-  return url.href.replace(/\/+$/, '')
-}
-
-function corsOrigin(text, hasUpstream) {
+function corsOrigin(text: string | undefined, hasUpstream: boolean): string | undefined {
   if (text === undefined) return hasUpstream ? undefined : '*'
   if (text === 'none') return undefined
-  if (text === '*') return text
-  let url
-  try {
-    url = new URL(text)
-  } catch {
-    throw new Error('--cors-origin must be "*", "none" or an origin such as http://localhost:5173')
-  }
-  if (url.origin === 'null' || url.origin !== text.replace(/\/$/, '')) {
-    throw new Error('--cors-origin must be an origin only (scheme, host and port), such as http://localhost:5173')
-  }
-  return url.origin
-}
-
-/** Whether `host` names this machine only (the demo's intended setup). */
-export function isLoopback(host) {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+  return origin(text, '--cors-origin')
 }

@@ -6,14 +6,16 @@
 import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { exportPrivateKey, generateKeyPair, loadKeyPair } from '../dist/router/index.js'
+import { exportPrivateKey, generateKeyPair, loadKeyPair } from '../../router/index.js'
+import { fingerprintOf } from '../shared/fingerprint.js'
 
-/**
- * @param {string} path the key file
- * @param {{ warn?: (text: string) => void }} [options]
- * @returns {Promise<{ keyPair: CryptoKeyPair, fingerprint: string, created: boolean }>}
- */
-export async function loadOrCreateRouterKey(path, { warn = () => {} } = {}) {
+export interface RouterKey {
+  keyPair: CryptoKeyPair
+  fingerprint: string
+  created: boolean
+}
+
+export async function loadOrCreateRouterKey(path: string, { warn = (_text: string) => {} } = {}): Promise<RouterKey> {
   let pem = await readIfExists(path)
   let created = false
   if (pem === undefined) {
@@ -22,24 +24,18 @@ export async function loadOrCreateRouterKey(path, { warn = () => {} } = {}) {
   } else if (process.platform !== 'win32' && ((await stat(path)).mode & 0o077) !== 0) {
     warn(`${path} is readable by other users; run: chmod 600 ${path}`)
   }
-  let keyPair
+  let keyPair: CryptoKeyPair
   try {
     // Imported non-extractable: after this point the private key cannot leave WebCrypto.
     keyPair = await loadKeyPair(pem)
   } catch (error) {
-    throw new Error(`Cannot use the router key in ${path}: ${error.message}`)
+    throw new Error(`Cannot use the router key in ${path}: ${(error as Error).message}`)
   }
   return { keyPair, fingerprint: await fingerprintOf(keyPair.publicKey), created }
 }
 
-/** SHA-256 of the public key's SPKI DER, lowercase hex: what clients pin. */
-export async function fingerprintOf(publicKey) {
-  const spki = await crypto.subtle.exportKey('spki', publicKey)
-  return Buffer.from(await crypto.subtle.digest('SHA-256', spki)).toString('hex')
-}
-
 /** Writes a new key; false when another process created the file first (its key is then used). */
-async function create(path) {
+async function create(path: string): Promise<boolean> {
   const dir = dirname(path)
   const madeDir = await mkdir(dir, { recursive: true, mode: 0o700 })
   // A directory made for the key keeps it out of commits, whatever repository it lands in.
@@ -59,7 +55,7 @@ async function create(path) {
     await link(temp, path)
     return true
   } catch (error) {
-    if (error.code === 'EEXIST') return false
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     // File systems without hard links: rename is still atomic, only without the no-clobber guarantee.
     await rename(temp, path)
     return true
@@ -68,11 +64,12 @@ async function create(path) {
   }
 }
 
-async function readIfExists(path) {
+async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
-    if (error.code === 'ENOENT') return undefined
-    throw new Error(`Cannot read the router key file ${path}: ${error.code ?? error.message}`)
+    const { code, message } = error as NodeJS.ErrnoException
+    if (code === 'ENOENT') return undefined
+    throw new Error(`Cannot read the router key file ${path}: ${code ?? message}`)
   }
 }

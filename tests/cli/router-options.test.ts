@@ -1,6 +1,6 @@
 /** The router CLI's options: defaults, checks, and secrets from the environment. */
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_KEY_FILE, DEFAULT_PORT, parseCli } from '../../demo/cli-args.mjs'
+import { DEFAULT_KEY_FILE, DEFAULT_PORT, parseRouterCli as parseCli } from '../../src/cli/router/options.js'
 
 describe('nomyo-secure-router options', () => {
   it('defaults to this machine, a key file under .nomyo-dev and the local responder with open CORS', () => {

@@ -1,24 +1,25 @@
 /**
- * The demo page and the script-tag build, served from the router's own origin so the page can talk
- * to the protocol endpoints without CORS. Only the files listed here are served (no directory
- * walking), read on each request so an edited page shows on reload.
+ * The demo page (`demo/`) and the script-tag build, served from the router's own origin so the page
+ * can talk to the protocol endpoints without CORS. Only the files listed here are served (no
+ * directory walking), read on each request so an edited page shows on reload.
  */
 import { access, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 
-const here = (name) => fileURLToPath(new URL(name, import.meta.url))
+// This module is built into dist/cli/, so the package root is two levels up.
+const fromPackage = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url))
 
 const HTML = 'text/html; charset=utf-8'
 const JS = 'text/javascript; charset=utf-8'
-const FILES = {
-  '/': [here('./index.html'), HTML],
-  '/index.html': [here('./index.html'), HTML],
-  '/app.js': [here('./app.js'), JS],
-  '/chat-view.js': [here('./chat-view.js'), JS],
-  '/style.css': [here('./style.css'), 'text/css; charset=utf-8'],
-  '/nomyo-secure.iife.min.js': [here('../dist/nomyo-secure.iife.min.js'), JS],
+const FILES: Record<string, [file: string, type: string]> = {
+  '/': [fromPackage('demo/index.html'), HTML],
+  '/index.html': [fromPackage('demo/index.html'), HTML],
+  '/app.js': [fromPackage('demo/app.js'), JS],
+  '/chat-view.js': [fromPackage('demo/chat-view.js'), JS],
+  '/style.css': [fromPackage('demo/style.css'), 'text/css; charset=utf-8'],
+  '/nomyo-secure.iife.min.js': [fromPackage('dist/nomyo-secure.iife.min.js'), JS],
   // Loaded by the script-tag build on first use of a PEM private key (loadKeys), from beside it.
-  '/nomyo-secure.pem.min.js': [here('../dist/nomyo-secure.pem.min.js'), JS],
+  '/nomyo-secure.pem.min.js': [fromPackage('dist/nomyo-secure.pem.min.js'), JS],
 }
 
 // The page handles keys and prompts: it runs only its own scripts and talks only to this origin.
@@ -31,7 +32,7 @@ const PAGE_HEADERS = {
 }
 
 /** Throws with the fix when a file is missing (typically the build: `npm run build`). */
-export async function checkSiteFiles() {
+export async function checkSiteFiles(): Promise<void> {
   for (const [file] of Object.values(FILES)) {
     try {
       await access(file)
@@ -42,7 +43,7 @@ export async function checkSiteFiles() {
 }
 
 /** Answers GET/HEAD for the page's files; undefined for anything else. */
-export async function serveSite(request) {
+export async function serveSite(request: Request): Promise<Response | undefined> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
   const entry = FILES[new URL(request.url).pathname]
   if (!entry) return undefined

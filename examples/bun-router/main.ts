@@ -14,8 +14,11 @@ function required(name: string): string {
   return value
 }
 
-// Imported once at start; the private key stays non-extractable in this process.
+// Imported once at start; the private keys stay non-extractable in this process.
 const keyPair = await loadKeyPair(required('ROUTER_KEY_PEM'), process.env.ROUTER_KEY_PASSWORD)
+// During a key rotation: the other key, still (or already) accepted but not served (docs/edge.md).
+const accepted = process.env.ROUTER_ACCEPT_KEY_PEM
+const acceptKeyPairs = accepted ? [await loadKeyPair(accepted, process.env.ROUTER_KEY_PASSWORD)] : []
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? '0.0.0.0',
@@ -24,6 +27,7 @@ const server = Bun.serve({
   maxRequestBodySize: 32 * 1024 * 1024,
   fetch: createSecureRouter({
     keyPair,
+    acceptKeyPairs,
     apiKey: process.env.NOMYO_API_KEY || undefined,
     complete: openAIUpstream({ url: required('UPSTREAM_URL'), apiKey: process.env.UPSTREAM_KEY }),
   }),

@@ -15,11 +15,15 @@ function required(name: string): string {
   return value
 }
 
-// Imported once at start; the private key stays non-extractable in this process.
+// Imported once at start; the private keys stay non-extractable in this process.
 const keyPair = await loadKeyPair(required('ROUTER_KEY_PEM'), Deno.env.get('ROUTER_KEY_PASSWORD'))
+// During a key rotation: the other key, still (or already) accepted but not served (docs/edge.md).
+const accepted = Deno.env.get('ROUTER_ACCEPT_KEY_PEM')
+const acceptKeyPairs = accepted ? [await loadKeyPair(accepted, Deno.env.get('ROUTER_KEY_PASSWORD'))] : []
 
 const handler = createSecureRouter({
   keyPair,
+  acceptKeyPairs,
   apiKey: Deno.env.get('NOMYO_API_KEY') || undefined,
   complete: openAIUpstream({ url: required('UPSTREAM_URL'), apiKey: Deno.env.get('UPSTREAM_KEY') }),
 })

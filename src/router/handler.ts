@@ -26,6 +26,11 @@ export interface CompletionContext {
 export interface SecureRouterOptions {
   /** The router's RSA-OAEP key pair; the private key needs the `unwrapKey` usage. */
   keyPair: CryptoKeyPair
+  /**
+   * Further key pairs whose packages are opened too, while a key rotation rolls across instances
+   * (docs/edge.md): only `keyPair` is served on `/pki/public_key`.
+   */
+  acceptKeyPairs?: CryptoKeyPair[]
   /** Produces the chat completion for a decrypted request. Throw {@link RouterError} for protocol errors. */
   complete(request: CompletionRequest, context: CompletionContext): Promise<unknown>
   /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
@@ -61,6 +66,7 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' }
  */
 export function createSecureRouter(options: SecureRouterOptions): (request: Request) => Promise<Response> {
   const publicPem = exportPublicKeyPem(options.keyPair.publicKey)
+  const openingKeys = [options.keyPair, ...(options.acceptKeyPairs ?? [])].map((pair) => pair.privateKey)
   const cors: Record<string, string> = options.corsOrigin
     ? {
         'Access-Control-Allow-Origin': options.corsOrigin,
@@ -97,7 +103,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     if (body.length > P.MAX_RESPONSE_BYTES) return fail(413, 'Request package too large')
     let plaintext: Uint8Array
     try {
-      plaintext = await open(parsePackage(body).parts, options.keyPair.privateKey)
+      plaintext = await openWithAny(parsePackage(body).parts, openingKeys)
     } catch (error) {
       // 400 is the client's signal that its cached router key may be stale.
       return fail(400, error instanceof NomyoError ? error.message : 'Invalid package')
@@ -145,4 +151,16 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     options.onRequest?.({ method: request.method, path, status: response.status, ...facts, ms: Date.now() - started })
     return response
   }
+}
+
+/** Opens with the served key first, then with each key still accepted during a rotation. */
+async function openWithAny(parts: Parameters<typeof open>[0], keys: CryptoKey[]): Promise<Uint8Array> {
+  for (const key of keys.slice(0, -1)) {
+    try {
+      return await open(parts, key)
+    } catch {
+      // Sealed to another of the keys: try the next.
+    }
+  }
+  return open(parts, keys[keys.length - 1]!)
 }

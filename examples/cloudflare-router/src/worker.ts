@@ -10,8 +10,10 @@ import { openAIUpstream } from '../../shared/openai-upstream.ts'
 export interface Env {
   /** Secret: the router's private key, PKCS#8 or PKCS#1 PEM (optionally encrypted). */
   ROUTER_KEY_PEM: string
-  /** Secret, optional: the password of an encrypted ROUTER_KEY_PEM. */
+  /** Secret, optional: the password of an encrypted ROUTER_KEY_PEM (and ROUTER_ACCEPT_KEY_PEM). */
   ROUTER_KEY_PASSWORD?: string
+  /** Secret, only during a key rotation: the other key, accepted but not served (docs/edge.md). */
+  ROUTER_ACCEPT_KEY_PEM?: string
   /** Secret, optional: clients must send `Authorization: Bearer <NOMYO_API_KEY>`. */
   NOMYO_API_KEY?: string
   /** Variable: the OpenAI-compatible upstream, e.g. `https://api.openai.com/v1`. */
@@ -24,8 +26,10 @@ type Handler = (request: Request) => Promise<Response>
 let handler: Promise<Handler> | undefined
 
 async function createHandler(env: Env): Promise<Handler> {
+  const accepted = env.ROUTER_ACCEPT_KEY_PEM
   return createSecureRouter({
     keyPair: await loadKeyPair(env.ROUTER_KEY_PEM, env.ROUTER_KEY_PASSWORD),
+    acceptKeyPairs: accepted ? [await loadKeyPair(accepted, env.ROUTER_KEY_PASSWORD)] : [],
     apiKey: env.NOMYO_API_KEY || undefined,
     complete: openAIUpstream({ url: env.UPSTREAM_URL, apiKey: env.UPSTREAM_KEY }),
   })

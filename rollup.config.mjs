@@ -16,9 +16,20 @@ const entries = {
   'runtime/node': 'src/runtime/node.ts',
   'router/index': 'src/router/index.ts',
   'relay/index': 'src/relay/index.ts',
+  // What `#platform/bytes` resolves to, per package.json `"imports"` conditions: Node's Buffer codecs
+  // under `node`, the web APIs everywhere else. Bundlers pick one, so browser builds never see Node's.
+  'platform/bytes-node': 'src/platform/bytes-node.ts',
+  'platform/bytes-web': 'src/platform/bytes-web.ts',
 }
 
-const external = (id) => id === 'valibot' || id.startsWith('node:')
+// `#platform/…` stays a package import in the library build: the runtime or the app's bundler resolves it.
+const external = (id) => id === 'valibot' || id.startsWith('node:') || id.startsWith('#platform/')
+
+// The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts), gets a fixed file name
+// in the library build so the script-tag build can recognise it by module id.
+const PKCS8_SOURCE = resolve('src/crypto/pkcs8.ts')
+const PKCS8_BUILT = resolve('dist/crypto/pkcs8.js')
+const chunkFileNames = (chunk) => (chunk.facadeModuleId === PKCS8_SOURCE ? 'crypto/pkcs8.js' : 'shared/[name]-[hash].js')
 
 // Self-contained builds start from the library build above (rollup runs the configs in order, so
 // TypeScript compiles once) and resolve valibot as a bundler targeting `conditions` would.
@@ -28,32 +39,28 @@ const bundled = (conditions) => [
 // Error classes report `name = new.target.name`: minifying must keep their names (only theirs).
 const minify = (module) => terser({ ecma: 2020, module, keep_classnames: /Error$/, compress: { passes: 3 }, format: { comments: false } })
 
-/**
- * Browser builds: a `Buffer` or `process` global there is a bundler's polyfill, never Node's fast
- * path (src/crypto/base64.ts, src/crypto/utf8.ts), so both read as undefined and terser drops the
- * Node branches.
- */
-const withoutNodeGlobals = {
-  name: 'without-node-globals',
-  transform: (code) => (/globalThis\.(Buffer|process)\b/.test(code) ? code.replace(/globalThis\.(Buffer|process)\b/g, 'undefined') : null),
-}
-
 const SCRIPT_URL = 'NOMYO_SECURE_SCRIPT_URL'
 const PEM_MODULE = 'nomyo-secure.pem.min.js'
 
-/** In the script-tag build, `import('…/pkcs8…')` becomes an import of the sibling PEM module. */
+/** In the script-tag build, the lazy import of the PEM codec (by module id) is the sibling PEM module. */
 const pemCodecFromSiblingFile = {
   name: 'pem-codec-from-sibling-file',
-  resolveDynamicImport: (specifier) =>
-    typeof specifier === 'string' && /pkcs8/.test(specifier) ? { id: PEM_MODULE, external: true } : null,
+  async resolveDynamicImport(specifier, importer) {
+    const target = typeof specifier === 'string' ? await this.resolve(specifier, importer, { skipSelf: true }) : null
+    return target?.id === PKCS8_BUILT ? { id: PEM_MODULE, external: true } : null
+  },
   renderDynamicImport: ({ targetModuleId }) =>
     targetModuleId === PEM_MODULE ? { left: 'import(new URL(', right: `, ${SCRIPT_URL}).href)` } : null,
 }
 
-/** The PEM module's `errors.js` is the script-tag build's own classes, read from the global. */
+/** The PEM module's error classes (src/errors.ts, by module id) are the script-tag build's own, read from the global. */
+const ERRORS_SOURCE = resolve('src/errors.ts')
 const errorsFromGlobal = {
   name: 'errors-from-global',
-  resolveId: (source) => (source.endsWith('/errors.js') ? '\0nomyo-errors' : null),
+  async resolveId(source, importer) {
+    const target = importer ? await this.resolve(source, importer, { skipSelf: true }) : null
+    return target?.id === ERRORS_SOURCE ? '\0nomyo-errors' : null
+  },
   load: (id) => (id === '\0nomyo-errors' ? 'export const { KeyError, UnsupportedKeyError } = globalThis.NomyoSecure' : null),
 }
 
@@ -76,7 +83,7 @@ export default [
   {
     input: entries,
     external,
-    output: { dir: 'dist', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
+    output: { dir: 'dist', format: 'esm', entryFileNames: '[name].js', chunkFileNames },
     plugins: [typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declaration: true, declarationDir: 'dist' })],
   },
   {
@@ -90,7 +97,7 @@ export default [
       format: 'esm',
       plugins: [minify(true)],
     },
-    plugins: [withoutNodeGlobals, ...bundled(['browser'])],
+    plugins: bundled(['browser']),
   },
   {
     // <script src="nomyo-secure.iife.min.js"></script> then `new NomyoSecure.SecureChatCompletion(...)`.
@@ -105,7 +112,7 @@ export default [
       intro: `const ${SCRIPT_URL} = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : globalThis.location?.href;`,
       plugins: [minify(false)],
     },
-    plugins: [pemCodecFromSiblingFile, withoutNodeGlobals, ...bundled(['browser'])],
+    plugins: [pemCodecFromSiblingFile, ...bundled(['browser'])],
   },
   {
     // The PEM codec for the script-tag build: an ES module that takes the error classes from the

@@ -1,40 +1,28 @@
 /**
  * Standard base64 (RFC 4648 §4, padded, no line breaks) at native speed where the runtime has it.
  *
- * Feature detection, fastest first: `Uint8Array.prototype.toBase64`/`setFromBase64` (Deno, Bun,
- * workerd, recent browsers), then `Buffer` (Node), then `btoa`/`atob`.
+ * Fastest first: `Uint8Array.prototype.toBase64`/`setFromBase64` (Deno, Bun, workerd, recent
+ * browsers, Node ≥ 25), then Node's `Buffer` (reached through `#platform/bytes`, so only Node builds
+ * contain it), then `btoa`/`atob`.
  * Never `String.fromCharCode(...bigArray)`: it overflows the stack on large payloads. Never a
  * whole-string regular expression either: V8 backtracks through `^(?:....)*$` with one stack frame
  * per group, which throws RangeError past ~5 MB and costs ~30 ms per MB below that.
  */
 
+import { BASE64_SLICE_BYTES, asciiText, nodeBase64 } from '#platform/bytes'
+
 interface NativeBase64 {
   toBase64?: (this: Uint8Array) => string
   setFromBase64?: (this: Uint8Array, text: string) => { read: number; written: number }
 }
-interface NodeBufferView {
-  toString(encoding: string): string
-  write(text: string, offset: number, length: number, encoding: string): number
-}
-interface BufferLike {
-  from(data: ArrayBufferLike, byteOffset?: number, length?: number): NodeBufferView
-  byteLength(text: string, encoding: string): number
-}
 
 const proto = Uint8Array.prototype as unknown as NativeBase64
-const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer
-const asciiDecoder = new TextDecoder()
 const asciiEncoder = new TextEncoder()
-// Node's Buffer reads latin1 at memcpy speed, twice as fast as its TextDecoder; Deno's and Bun's
-// Buffer are emulations, slower than their TextDecoder, and they are known by their native base64.
-const nodeOnly = NodeBuffer !== undefined && !proto.toBase64
-
-const view = (bytes: Uint8Array) => NodeBuffer!.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength)
 
 /** Encodes bytes as padded standard base64. */
 export function encodeBase64(bytes: Uint8Array): string {
   if (proto.toBase64) return proto.toBase64.call(bytes)
-  if (NodeBuffer) return view(bytes).toString('base64')
+  if (nodeBase64) return nodeBase64.encode(bytes)
   let out = ''
   // btoa pads each chunk, so CHUNK is a multiple of 3 (0x8000 was not: padding mid-string past 32 KiB).
   const CHUNK = 3 * 0x2000
@@ -46,9 +34,9 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 // Big payloads go through base64 in slices, so no 13 MB string (a 10 MiB payload's base64) is ever
 // built. Each slice's string stays under V8's 128 KiB limit for ordinary young objects and dies
-// young (128 KiB strings land in large-object space and ran 5× slower). Node is fastest with 32 KiB
-// of text (10 MiB: 2.7 ms against 4.2 ms with 96 KiB), Bun with 96 KiB (5.6 ms against 9 ms).
-const SLICE_BYTES = nodeOnly ? 3 * 0x2000 : 3 * 0x6000
+// young (128 KiB strings land in large-object space and ran 5× slower). The slice size is the
+// platform's (#platform/bytes).
+const SLICE_BYTES = BASE64_SLICE_BYTES
 const SLICE_CHARS = (SLICE_BYTES / 3) * 4
 const EQUALS = 0x3d
 
@@ -112,13 +100,7 @@ function decodeText(text: string, target: Uint8Array): boolean {
       return false
     }
   }
-  if (NodeBuffer) {
-    // Buffer also takes the base64url alphabet, and reads a character above U+00FF by its low byte
-    // only ('Ł' as 'A'): refuse both before decoding. A byte length equal to the character count
-    // means every character is ASCII.
-    if (text.indexOf('-') >= 0 || text.indexOf('_') >= 0 || NodeBuffer.byteLength(text, 'utf8') !== text.length) return false
-    return view(target).write(text, 0, target.length, 'base64') === target.length
-  }
+  if (nodeBase64) return nodeBase64.decodeInto(text, target)
   let binary: string
   try {
     binary = atob(text)
@@ -139,15 +121,6 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   if (length === undefined) return undefined
   const bytes = new Uint8Array(length)
   return decodeBase64Into(text, bytes) ? bytes : undefined
-}
-
-/**
- * Reads bytes that should be ASCII as a string, by the cheapest route: Node's latin1 is a plain
- * copy. A byte above 0x7F comes out as a non-ASCII character either way, so a strict base64 decode
- * of the result still rejects it.
- */
-function asciiText(bytes: Uint8Array): string {
-  return nodeOnly ? view(bytes).toString('latin1') : asciiDecoder.decode(bytes)
 }
 
 /** base64url without padding, for JWK members. */

@@ -2,9 +2,11 @@
  * What happens to plaintext bytes in the client: the request's package is written over its UTF-8
  * (one buffer, nothing left behind), and answers decode strictly on every path of decodeUtf8.
  */
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SecureCompletionClient } from '../../src/index.js'
 import { decodeUtf8 } from '../../src/crypto/utf8.js'
+import * as nodeBytes from '../../src/platform/bytes-node.js'
+import * as webBytes from '../../src/platform/bytes-web.js'
 import { clientPem, clientPublicPem } from '../helpers/keys.js'
 
 // The client's own public key as the router key, so it can open what it seals.
@@ -56,27 +58,12 @@ describe('the request package is written over the request plaintext', () => {
   })
 })
 
-describe('decodeUtf8', () => {
+// Both platform modules: Node's (what the tests' `#platform/bytes` is) and every other runtime's.
+describe.each([
+  ['node', nodeBytes.decodeUtf8],
+  ['web', webBytes.decodeUtf8],
+])('decodeUtf8 (%s)', (_, decodeUtf8) => {
   const sizes = [0, 10, 70_000]
-  it('takes Node’s ASCII path in this runtime (so the tests below cover it)', () => {
-    const getBuiltinModule = (process as { getBuiltinModule?: (name: string) => { isAscii?: unknown } }).getBuiltinModule
-    expect(typeof getBuiltinModule?.('buffer').isAscii).toBe('function')
-  })
-
-  it('loads and decodes where a bundler fakes `process` with no versions (browser builds)', async () => {
-    vi.resetModules()
-    const real = globalThis.process
-    let fresh: typeof decodeUtf8
-    vi.stubGlobal('process', { env: {} })
-    try {
-      fresh = (await import('../../src/crypto/utf8.js')).decodeUtf8
-    } finally {
-      vi.stubGlobal('process', real)
-    }
-    expect(fresh(new TextEncoder().encode('a'.repeat(70_000)))).toBe('a'.repeat(70_000))
-    expect(() => fresh(new Uint8Array([0x61, 0xff]))).toThrow(TypeError)
-  })
-
   it.each(sizes)('decodes %i bytes of ASCII and of non-ASCII exactly as TextDecoder does', (size) => {
     for (const text of ['a'.repeat(size), `${'b'.repeat(size)}é`, `${'😀'.repeat(size / 4)}\u0000x`]) {
       const bytes = new TextEncoder().encode(text)
@@ -95,5 +82,13 @@ describe('decodeUtf8', () => {
       bytes.set(tail, size)
       expect(() => decodeUtf8(bytes)).toThrow(TypeError)
     }
+  })
+})
+
+describe('#platform/bytes', () => {
+  it("is Node's module in Node, the one the client decodes with", () => {
+    expect(decodeUtf8).toBe(nodeBytes.decodeUtf8)
+    expect(nodeBytes.nodeBase64).toBeDefined()
+    expect(webBytes.nodeBase64).toBeUndefined()
   })
 })

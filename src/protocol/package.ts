@@ -18,7 +18,8 @@ const PackageSchema = looseObject({
 })
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
+const strict = new TextDecoder('utf-8', { fatal: true })
+const lenient = new TextDecoder()
 
 const QUOTE = 0x22
 // The package's start up to the ciphertext's base64, all ASCII so characters count as bytes; the
@@ -72,28 +73,22 @@ export interface ParsedPackage {
  * Throws {@link ProtocolError} naming the first bad field.
  */
 export function parsePackage(input: Uint8Array | string | unknown): ParsedPackage {
-  if (input instanceof Uint8Array) {
-    try {
-      const split = splitCiphertext(input)
-      if (split) return validate(split.rest, split.span)
-    } catch {
-      // Anything unusual goes the long way below, which raises its own errors in its own order.
-    }
-  }
+  const cut = input instanceof Uint8Array ? cutCiphertext(input) : undefined
+  if (cut) return validate(cut.rest, cut.ciphertext)
   let value = input
   if (input instanceof Uint8Array || typeof input === 'string') {
-    try {
-      value = JSON.parse(typeof input === 'string' ? input : decoder.decode(input))
-    } catch {
-      // No cause: a SyntaxError quotes the text it could not parse.
-      throw new ProtocolError('The package is not valid UTF-8 JSON')
-    }
+    value = parseJson(typeof input === 'string' ? input : decodeStrict(input))
+    // No cause: a SyntaxError quotes the text it could not parse.
+    if (value === undefined) throw new ProtocolError('The package is not valid UTF-8 JSON')
   }
   return validate(value)
 }
 
-/** Checks a parsed package and decodes its parts; `span` is the ciphertext's base64 when it was cut out of the JSON. */
-function validate(value: unknown, span?: Uint8Array): ParsedPackage {
+/**
+ * Checks a parsed package and decodes its parts. `ciphertext`, when given, is the ciphertext already
+ * decoded by the fast path, with room for the tag at its end.
+ */
+function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
   const result = safeParse(PackageSchema, value)
   if (!result.success) {
     const issue = result.issues[0]
@@ -101,29 +96,24 @@ function validate(value: unknown, span?: Uint8Array): ParsedPackage {
     throw new ProtocolError(path ? `Malformed package: field "${path}" is missing or invalid` : 'Malformed package: not a JSON object')
   }
   const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = result.output
-  // The member cut out must be this one: it is the only "ciphertext", so here it reads empty.
-  if (span && encrypted_payload.ciphertext !== '') throw new ProtocolError('')
   const nonce = decodeField(encrypted_payload.nonce, 'encrypted_payload.nonce')
   if (nonce.length !== NONCE_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.nonce" must be ${NONCE_BYTES} bytes`)
   const tag = decodeField(encrypted_payload.tag, 'encrypted_payload.tag')
   if (tag.length !== TAG_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.tag" must be ${TAG_BYTES} bytes`)
   // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
-  const text = span ?? encrypted_payload.ciphertext
-  const length = decodedLength(text) ?? -1
-  const ciphertext = new Uint8Array(Math.max(length, 0) + TAG_BYTES)
-  if (length < 0 || !decodeBase64Into(text, ciphertext.subarray(0, length))) {
-    throw new ProtocolError('Malformed package: "encrypted_payload.ciphertext" is not standard padded base64')
-  }
-  ciphertext.set(tag, length)
+  const sealed = ciphertext ?? decodeWithTagRoom(encrypted_payload.ciphertext)
+  if (!sealed) throw new ProtocolError('Malformed package: "encrypted_payload.ciphertext" is not standard padded base64')
+  sealed.set(tag, sealed.length - TAG_BYTES)
   const wrappedKey = decodeField(encrypted_aes_key, 'encrypted_aes_key')
-  return { parts: { ciphertext, nonce, wrappedKey }, extra }
+  return { parts: { ciphertext: sealed, nonce, wrappedKey }, extra }
 }
 
 /**
  * The fast path for big packages: cuts the ciphertext's base64 (13 MB for a 10 MiB payload) out of
  * the wire bytes, so only the rest, a few hundred bytes, goes through UTF-8 decoding, `JSON.parse`
- * and the schema, and the base64 is decoded from the bytes as they are. `undefined` (or a throw)
- * sends the caller the long way.
+ * and the schema, and the base64 is decoded from the bytes as they are. `undefined` whenever the
+ * cut cannot be proven exact or the cut-out text is not plain base64: the caller then parses the
+ * whole package, which accepts and refuses exactly what a JSON parser does, with its own errors.
  *
  * The closing quote is looked for in the last 4 KiB only: scanning 13 MB for it cost more than the
  * rest of the parse. A quote found too late leaves a quote in the span, which the strict decode
@@ -133,16 +123,46 @@ function validate(value: unknown, span?: Uint8Array): ParsedPackage {
  * quote, backslash or control character) gives the same JSON with that one string filled in. The
  * cut sits between ASCII bytes, so decoding the two pieces is decoding the whole.
  */
-function splitCiphertext(bytes: Uint8Array): { rest: unknown; span: Uint8Array } | undefined {
-  const key = CIPHERTEXT_START.exec(decoder.decode(bytes.subarray(0, 1024)))
+function cutCiphertext(bytes: Uint8Array): { rest: unknown; ciphertext: Uint8Array } | undefined {
+  const key = CIPHERTEXT_START.exec(lenient.decode(bytes.subarray(0, 1024)))
   if (!key) return undefined
   const start = key[0].length
-  const from = Math.max(start, bytes.length - 4096)
-  const end = from + decoder.decode(bytes.subarray(from)).indexOf('"')
-  const rest = decoder.decode(bytes.subarray(0, start)) + decoder.decode(bytes.subarray(end))
-  if (bytes[end] !== QUOTE || end < start || rest.includes('\\') || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"'))
+  const end = bytes.indexOf(QUOTE, Math.max(start, bytes.length - 4096))
+  if (end < 0) return undefined
+  // A U+FFFD may stand for invalid UTF-8: the whole parse decides.
+  const rest = lenient.decode(bytes.subarray(0, start)) + lenient.decode(bytes.subarray(end))
+  if (/[\\\uFFFD]/.test(rest) || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"')) return undefined
+  const value = parseJson(rest) as { encrypted_payload?: { ciphertext?: unknown } } | null | undefined
+  if (value?.encrypted_payload?.ciphertext !== '') return undefined
+  const ciphertext = decodeWithTagRoom(bytes.subarray(start, end))
+  return ciphertext && { rest: value, ciphertext }
+}
+
+/** Decodes padded standard base64 into a new buffer with {@link TAG_BYTES} to spare at its end. */
+function decodeWithTagRoom(text: string | Uint8Array): Uint8Array | undefined {
+  const length = decodedLength(text)
+  if (length === undefined) return undefined
+  const out = new Uint8Array(length + TAG_BYTES)
+  return decodeBase64Into(text, out.subarray(0, length)) ? out : undefined
+}
+
+/** `JSON.parse`, with `undefined` for text that is not JSON. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
     return undefined
-  return { rest: JSON.parse(rest), span: bytes.subarray(start, end) }
+  }
+}
+
+/** Strict UTF-8, with `undefined` for invalid bytes. */
+function decodeStrict(bytes: Uint8Array): string | undefined {
+  try {
+    return strict.decode(bytes)
+  } catch {
+    return undefined
+  }
 }
 
 function decodeField(text: string, field: string): Uint8Array {

@@ -5,11 +5,15 @@
  * `crypto.subtle` exist (Node's http adapter in the demo, Deno.serve, Bun.serve, Workers).
  */
 import { open, seal } from '../crypto/hybrid.js'
-import { exportPublicKeyPem, importPublicKeyPem } from '../crypto/rsa.js'
+import { exportPublicKeyPem } from '../crypto/rsa.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import * as P from '../protocol/constants.js'
 import { NomyoError } from '../errors.js'
 import { RouterError } from './router-error.js'
+import { apiKeyChecker } from './api-key.js'
+import { importClientKey, type ClientKey } from './client-key.js'
+import { BodyTooLarge, readBounded } from '../relay/bounded-body.js'
+import type { Logger } from '../transport/logger.js'
 
 /** The decrypted request as the completion function receives it. */
 export type CompletionRequest = Record<string, unknown> & { model?: unknown; messages?: unknown }
@@ -33,8 +37,15 @@ export interface SecureRouterOptions {
   acceptKeyPairs?: CryptoKeyPair[]
   /** Produces the chat completion for a decrypted request. Throw {@link RouterError} for protocol errors. */
   complete(request: CompletionRequest, context: CompletionContext): Promise<unknown>
-  /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` (compared in constant time, before the body is read). */
   apiKey?: string
+  /**
+   * The largest request body read, in bytes (default 16 MiB, room for a 10 MiB plaintext sealed):
+   * a larger `Content-Length` is refused with 413 unread, and a body without one is cut there.
+   */
+  maxBodyBytes?: number
+  /** Receives failures the router answers with 500 (never their content); nothing is logged without it. */
+  logger?: Logger
   /** Allowed browser origins (`'*'` for any); CORS is off when unset. */
   corsOrigin?: string
   /** Called once per request with facts that contain no plaintext (for logs). */
@@ -82,8 +93,14 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
   const fail = (status: number, detail: string, headers: Record<string, string> = {}) =>
     reply(status, JSON.stringify({ detail }), { ...JSON_HEADERS, ...headers })
 
+  const checkApiKey = options.apiKey === undefined ? undefined : apiKeyChecker(options.apiKey)
+  const maxBodyBytes = options.maxBodyBytes ?? P.MAX_RESPONSE_BYTES
+
+  // Order matters: everything a header can refuse is refused before a byte of the body is read,
+  // and the client key is checked before the body is opened, so no completion runs for an answer
+  // that could not be sealed.
   async function secureCompletion(request: Request, facts: { payloadId?: string; bytesIn?: number; bytesOut?: number }): Promise<Response> {
-    if (options.apiKey !== undefined && request.headers.get('authorization') !== `Bearer ${options.apiKey}`) {
+    if (checkApiKey && !(await checkApiKey(request.headers.get('authorization')))) {
       return fail(401, 'Invalid or missing API key')
     }
     const payloadId = request.headers.get(P.HEADER_PAYLOAD_ID) ?? ''
@@ -92,15 +109,20 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     if (tierHeader !== undefined && !(P.SECURITY_TIERS as readonly string[]).includes(tierHeader)) {
       return fail(400, `Invalid security tier; expected one of ${P.SECURITY_TIERS.join(', ')}`)
     }
-    let clientKey: CryptoKey
+    if (Number(request.headers.get('content-length')) > maxBodyBytes) return fail(413, 'Request package too large')
+    let clientKey: ClientKey
     try {
-      clientKey = await importPublicKeyPem(decodeURIComponent(request.headers.get(P.HEADER_PUBLIC_KEY) ?? ''), 'X-Public-Key')
+      clientKey = await importClientKey(request.headers.get(P.HEADER_PUBLIC_KEY))
     } catch (error) {
-      return fail(400, error instanceof NomyoError ? error.message : 'Invalid X-Public-Key header')
+      return fail(400, error instanceof RouterError ? error.message : 'Invalid X-Public-Key header')
     }
-    const body = new Uint8Array(await request.arrayBuffer())
+    let body: Uint8Array
+    try {
+      body = await readBounded(request, maxBodyBytes)
+    } catch (error) {
+      return error instanceof BodyTooLarge ? fail(413, 'Request package too large') : fail(400, 'The request body could not be read')
+    }
     facts.bytesIn = body.length
-    if (body.length > P.MAX_RESPONSE_BYTES) return fail(413, 'Request package too large')
     let plaintext: Uint8Array
     try {
       plaintext = await openWithAny(parsePackage(body).parts, openingKeys)
@@ -108,7 +130,10 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       // 400 is the client's signal that its cached router key may be stale.
       return fail(400, error instanceof NomyoError ? error.message : 'Invalid package')
     }
-    if (plaintext.length > P.MAX_PLAINTEXT_BYTES) return fail(413, 'Request payload exceeds 10 MiB')
+    if (plaintext.length > P.MAX_PLAINTEXT_BYTES) {
+      plaintext.fill(0)
+      return fail(413, 'Request payload exceeds 10 MiB')
+    }
     let completionRequest: CompletionRequest
     try {
       completionRequest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext)) as CompletionRequest
@@ -130,11 +155,21 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       if (error instanceof RouterError) return fail(error.status, error.message, error.headers)
       return fail(500, 'Internal error while producing the completion')
     }
-    const answerBytes = new TextEncoder().encode(JSON.stringify(answer))
-    const sealed = encodePackage(await seal(answerBytes, clientKey), { processed_at: Date.now() / 1000 })
-    answerBytes.fill(0)
-    facts.bytesOut = sealed.length
-    return reply(200, sealed as BodyInit, JSON_HEADERS)
+    let answerBytes: Uint8Array | undefined
+    try {
+      answerBytes = new TextEncoder().encode(JSON.stringify(answer))
+      const sealed = encodePackage(await seal(answerBytes, clientKey.key), { processed_at: Date.now() / 1000 })
+      facts.bytesOut = sealed.length
+      return reply(200, sealed as BodyInit, JSON_HEADERS)
+    } catch (error) {
+      // The answer exists only in the completion's object now; the log names the step, not the content.
+      options.logger?.warn?.(
+        `nomyo-secure router: sealing the answer failed (${error instanceof Error ? error.name : 'unknown error'}); answered 500`,
+      )
+      return fail(500, 'Internal error while sealing the answer')
+    } finally {
+      answerBytes?.fill(0)
+    }
   }
 
   return async function handle(request: Request): Promise<Response> {

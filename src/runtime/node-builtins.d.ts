@@ -20,7 +20,12 @@ declare module 'node:http' {
     method?: string
     url?: string
     headers: Record<string, string | string[] | undefined>
+    complete: boolean
+    socket: { destroy(): void }
+    iterator(options: { destroyOnReturn: boolean }): AsyncIterator<Uint8Array>
+    resume(): this
     on(event: 'close', listener: () => void): this
+    on(event: 'data', listener: (chunk: Uint8Array) => void): this
   }
   interface ServerResponse {
     writeHead(status: number, headers: Array<[string, string]>): this

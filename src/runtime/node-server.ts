@@ -2,7 +2,7 @@
  * Serves a web-standard handler (such as `createSecureRouter`) with `node:http`, for Node users and
  * the dev router. Deno (`Deno.serve`) and Bun (`Bun.serve`) take the handler directly.
  */
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 
 /** A running server. */
 export interface NodeServer {
@@ -32,20 +32,25 @@ export function serve(
     const controller = new AbortController()
     res.on('close', () => controller.abort())
     try {
-      const chunks: Uint8Array[] = []
-      for await (const chunk of req) chunks.push(chunk)
       const headers = new Headers()
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
       }
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+      // The body streams to the handler as it arrives: the handler decides how much of it to read
+      // (the router refuses by header first and reads counted), so a huge upload is never buffered here.
+      const body = hasBody ? bodyStream(req) : undefined
       const request = new Request(`http://${headers.get('host') ?? host}${req.url ?? '/'}`, {
         method: req.method ?? 'GET',
         headers,
-        body: hasBody ? (concat(chunks) as BodyInit) : null,
+        body: body?.stream ?? null,
         signal: controller.signal,
-      })
+        duplex: 'half',
+      } as RequestInit)
       const response = await handler(request)
+      // A body the handler left unread is thrown away as it comes, up to a bound, so the client
+      // can read the answer before the connection closes (closing at once resets it mid-upload).
+      if (body && !req.complete) await body.discardRest()
       res.writeHead(response.status, [...response.headers])
       if (response.body) {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -76,13 +81,38 @@ export function serve(
   })
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
+/** How much of a body the handler did not want is read and dropped before the connection is cut. */
+const DISCARD_BYTES = 64 * 1024 * 1024
+
+/**
+ * The request body as a web stream that pulls from Node only when the handler reads, and a way
+ * to drop what the handler left: at most {@link DISCARD_BYTES}, then the socket is destroyed.
+ */
+function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discardRest(): Promise<void> } {
+  const chunks = req.iterator({ destroyOnReturn: false })
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next()
+        if (done) controller.close()
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
+      },
+      cancel: async () => {
+        await chunks.return?.()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return {
+    stream,
+    async discardRest() {
+      await chunks.return?.()
+      let left = DISCARD_BYTES
+      req.on('data', (chunk) => {
+        left -= chunk.length
+        if (left < 0) req.socket.destroy()
+      })
+      req.resume()
+    },
   }
-  return out
 }

@@ -5,46 +5,16 @@
  *
  * @packageDocumentation
  */
-import {
-  SecureChatCompletion as CoreSecureChatCompletion,
-  type SecureChatCompletionOptions as CoreSecureChatCompletionOptions,
-} from '../client/secure-chat-completion.js'
-import {
-  SecureCompletionClient as CoreSecureCompletionClient,
-  type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
-} from '../client/secure-completion-client.js'
-import { IndexedDBKeyStore } from '../keystore/indexeddb.js'
-import type { KeyStore } from '../keystore/types.js'
-import {
-  createSecureFetch as coreCreateSecureFetch,
-  type SecureFetch,
-  type SecureFetchOptions as CoreSecureFetchOptions,
-} from '../fetch/secure-fetch.js'
+import { entryPoints } from './entry.js'
+import { indexedDBKeys } from './key-options.js'
 
-export * from '../index.js'
-
-/** Key option of the browser entry. */
-export interface BrowserKeyOptions {
-  /**
-   * IndexedDB slot of the default key store. Default `'default'`: every client of the page (and
-   * its other tabs) shares one key pair; give a slot name to keep separate pairs.
-   */
-  keySlot?: string
-}
-
-/** Options of the browser {@link SecureChatCompletion}: the core's plus `keySlot`. */
-export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOptions, BrowserKeyOptions {}
-/** Options of the browser {@link SecureCompletionClient}: the core's plus `keySlot`. */
-export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, BrowserKeyOptions {}
-
-function withBrowserKeyStore<T extends { keyStore?: KeyStore }>(options: T & BrowserKeyOptions): Omit<T, 'keySlot'> {
-  const { keySlot, ...rest } = options
-  if (keySlot !== undefined && rest.keyStore !== undefined) throw new TypeError('Pass either keyStore or keySlot, not both')
-  return { ...rest, keyStore: rest.keyStore ?? new IndexedDBKeyStore({ slot: keySlot }) }
-}
+export * from './with-key-slot.js'
 
 /**
- * {@inheritDoc CoreSecureChatCompletion}
+ * The entry points for browsers: `SecureChatCompletion` (the OpenAI-shaped client),
+ * `SecureCompletionClient` (the protocol client) and `createSecureFetch` (a `fetch` for OpenAI
+ * SDKs), each taking the core's options plus `keySlot`; file and secret key options are
+ * compile-time errors here.
  *
  * @example
  * ```ts
@@ -53,40 +23,17 @@ function withBrowserKeyStore<T extends { keyStore?: KeyStore }>(options: T & Bro
  * const answer = await client.create({ model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: 'Hello' }] })
  * if (!client.client.keysPersisted) notice.textContent = 'This browser does not keep keys: a new key is made on every visit'
  * ```
- */
-export class SecureChatCompletion extends CoreSecureChatCompletion {
-  constructor(options: SecureChatCompletionOptions = {}) {
-    super(withBrowserKeyStore(options))
-  }
-}
-
-/**
- * {@inheritDoc CoreSecureCompletionClient}
- *
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/browser'
  * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keySlot: 'support-chat' })
  * const { fingerprint } = await client.publicKey()
  * ```
- */
-export class SecureCompletionClient extends CoreSecureCompletionClient {
-  constructor(options: SecureCompletionClientOptions = {}) {
-    super(withBrowserKeyStore(options))
-  }
-}
-
-/** Options of the browser {@link createSecureFetch}: the core's plus the entry's key options. */
-export interface SecureFetchOptions extends CoreSecureFetchOptions, BrowserKeyOptions {}
-
-/**
- * {@inheritDoc coreCreateSecureFetch}
- *
  * @example
  * ```ts
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
  * ```
  */
-export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
-  return coreCreateSecureFetch(withBrowserKeyStore(options))
-}
+export const { SecureChatCompletion, SecureCompletionClient, createSecureFetch } = entryPoints({ keys: indexedDBKeys })
+export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
+export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

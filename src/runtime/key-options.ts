@@ -1,7 +1,12 @@
 /**
- * The key options the runtime entries accept on top of the core's, and how they pick a key store.
- * No file code here: the entries with a file system pass a factory for their file store.
+ * The key options the runtime entries accept on top of the core's, and the three ways an entry turns
+ * them into the client key store: from a secret (`secretKeys`, every server and edge entry), from a
+ * key directory (`fileKeys` in file-keys.ts, the entries with files) or from an IndexedDB slot
+ * (`indexedDBKeys`, browsers). Each entry's platform names one of them (see entry.ts). No file code
+ * here, so the browser and Workers builds never hold any.
  */
+import type { FileAccess } from '../keystore/files/file-access.js'
+import { IndexedDBKeyStore } from '../keystore/indexeddb.js'
 import { PemKeyStore } from '../keystore/pem-secret.js'
 import type { KeyStore } from '../keystore/types.js'
 
@@ -27,16 +32,46 @@ export interface KeyDirOptions extends SecretKeyOptions {
   keyDir?: string
 }
 
-type Stripped<T> = Omit<T, keyof KeyDirOptions>
+/** Key option of the browser entry. */
+export interface BrowserKeyOptions {
+  /**
+   * IndexedDB slot of the default key store. Default `'default'`: every client of the page (and
+   * its other tabs) shares one key pair; give a slot name to keep separate pairs.
+   */
+  keySlot?: string
+}
+
+/** The key settings of the core's options, which an entry's key options are turned into. */
+export interface CoreKeyOptions {
+  keyStore?: KeyStore
+  files?: FileAccess
+}
 
 /**
- * Returns the core options for `options`: the entry's key options taken out, and `keyStore` set
- * from them when one applies (else left to the core's default, memory).
+ * Turns an entry's options (the core's `T` plus the entry's key options `K`) into the core's: the
+ * key options taken out, `keyStore` (and, with files, `files`) set from them. Contradicting key
+ * options throw a `TypeError`.
  */
-export function resolveKeyOptions<T extends { keyStore?: KeyStore }>(
-  options: T & KeyDirOptions,
+export type KeyChoice<K> = <T extends CoreKeyOptions>(options: T & K) => T
+
+/** The key from a secret (`privateKeyPem`), or the core's default (memory): Workers and Vercel Edge. */
+export const secretKeys: KeyChoice<SecretKeyOptions> = (options) => resolveKeyOptions(options) as typeof options
+
+/** The pair in IndexedDB (slot `keySlot`), unless a `keyStore` is given: browsers. */
+export const indexedDBKeys: KeyChoice<BrowserKeyOptions> = (options) => {
+  const { keySlot, ...rest } = options
+  if (keySlot !== undefined && rest.keyStore !== undefined) throw new TypeError('Pass either keyStore or keySlot, not both')
+  return { ...rest, keyStore: rest.keyStore ?? new IndexedDBKeyStore({ slot: keySlot }) } as typeof options
+}
+
+/**
+ * The core options for `options`, with `keyStore` set from the key options when one applies (else
+ * left to the core's default, memory). `fileStore` makes the store of a `keyDir`, where there are files.
+ */
+export function resolveKeyOptions(
+  options: CoreKeyOptions & KeyDirOptions,
   fileStore?: (keyDir: string, password: string | undefined) => KeyStore,
-): Stripped<T> {
+): CoreKeyOptions {
   const { privateKeyPem, keyPassword, keyDir, ...rest } = options
   const given = [
     privateKeyPem !== undefined && 'privateKeyPem',
@@ -45,11 +80,11 @@ export function resolveKeyOptions<T extends { keyStore?: KeyStore }>(
   ].filter(Boolean)
   if (given.length > 1) throw new TypeError(`Pass only one of ${given.join(', ')}: each chooses where the client key lives`)
   if (keyPassword !== undefined && typeof keyPassword !== 'string') throw new TypeError('keyPassword must be a string')
-  if (privateKeyPem !== undefined) return { ...rest, keyStore: new PemKeyStore(privateKeyPem, keyPassword) } as Stripped<T>
+  if (privateKeyPem !== undefined) return { ...rest, keyStore: new PemKeyStore(privateKeyPem, keyPassword) }
   if (keyDir !== undefined) {
     if (!fileStore) throw new TypeError('keyDir needs a file system, which this runtime entry does not have; use privateKeyPem')
-    return { ...rest, keyStore: fileStore(keyDir, keyPassword) } as Stripped<T>
+    return { ...rest, keyStore: fileStore(keyDir, keyPassword) }
   }
   if (keyPassword) throw new TypeError(`keyPassword is used only with ${fileStore ? 'keyDir or ' : ''}privateKeyPem`)
-  return rest as Stripped<T>
+  return rest
 }

@@ -6,32 +6,16 @@
  *
  * @packageDocumentation
  */
-import {
-  SecureChatCompletion as CoreSecureChatCompletion,
-  type SecureChatCompletionOptions as CoreSecureChatCompletionOptions,
-} from '../client/secure-chat-completion.js'
-import {
-  SecureCompletionClient as CoreSecureCompletionClient,
-  type SecureCompletionClientOptions as CoreSecureCompletionClientOptions,
-} from '../client/secure-completion-client.js'
-import { resolveKeyOptions, type SecretKeyOptions } from './key-options.js'
-import {
-  createSecureFetch as coreCreateSecureFetch,
-  type SecureFetch,
-  type SecureFetchOptions as CoreSecureFetchOptions,
-} from '../fetch/secure-fetch.js'
+import { entryPoints } from './entry.js'
+import { secretKeys } from './key-options.js'
 
-export * from '../index.js'
-export { PemKeyStore } from '../keystore/pem-secret.js'
-export type { SecretKeyOptions } from './key-options.js'
-
-/** Options of the Workers {@link SecureChatCompletion}: the core's plus `privateKeyPem`, `keyPassword`. */
-export interface SecureChatCompletionOptions extends CoreSecureChatCompletionOptions, SecretKeyOptions {}
-/** Options of the Workers {@link SecureCompletionClient}: the core's plus `privateKeyPem`, `keyPassword`. */
-export interface SecureCompletionClientOptions extends CoreSecureCompletionClientOptions, SecretKeyOptions {}
+export * from './with-secret-key.js'
 
 /**
- * {@inheritDoc CoreSecureChatCompletion}
+ * The entry points for Workers and edge runtimes: `SecureChatCompletion` (the OpenAI-shaped
+ * client), `SecureCompletionClient` (the protocol client) and `createSecureFetch` (a `fetch` for
+ * OpenAI SDKs), each taking the core's options plus `privateKeyPem` and `keyPassword`; `keyDir` is
+ * a compile-time error here.
  *
  * @example Cloudflare Worker with the client key in a secret (`wrangler secret put NOMYO_CLIENT_KEY < key.pem`)
  * ```ts
@@ -44,39 +28,16 @@ export interface SecureCompletionClientOptions extends CoreSecureCompletionClien
  *   },
  * }
  * ```
- */
-export class SecureChatCompletion extends CoreSecureChatCompletion {
-  constructor(options: SecureChatCompletionOptions = {}) {
-    super(resolveKeyOptions(options))
-  }
-}
-
-/**
- * {@inheritDoc CoreSecureCompletionClient}
- *
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/workers'
  * const client = new SecureCompletionClient({ privateKeyPem: env.NOMYO_CLIENT_KEY })
  * ```
- */
-export class SecureCompletionClient extends CoreSecureCompletionClient {
-  constructor(options: SecureCompletionClientOptions = {}) {
-    super(resolveKeyOptions(options))
-  }
-}
-
-/** Options of the Workers {@link createSecureFetch}: the core's plus the entry's key options. */
-export interface SecureFetchOptions extends CoreSecureFetchOptions, SecretKeyOptions {}
-
-/**
- * {@inheritDoc coreCreateSecureFetch}
- *
  * @example
  * ```ts
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
  * ```
  */
-export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
-  return coreCreateSecureFetch(resolveKeyOptions(options))
-}
+export const { SecureChatCompletion, SecureCompletionClient, createSecureFetch } = entryPoints({ keys: secretKeys })
+export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
+export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

@@ -1,0 +1,52 @@
+/**
+ * The one recipe behind every runtime entry: the three entry points, built for one platform. An
+ * entry (node.ts, deno.ts, bun.ts, workers.ts, browser.ts) is its `Platform` object, one call of
+ * {@link entryPoints} and its exports with their examples. What a runtime brings is one field of
+ * its `Platform`, read here once: adding a capability is a field here and a line in each entry.
+ */
+import { SecureChatCompletion, type SecureChatCompletionOptions } from '../client/secure-chat-completion.js'
+import { SecureCompletionClient, type SecureCompletionClientOptions } from '../client/secure-completion-client.js'
+import { createSecureFetch, type SecureFetch, type SecureFetchOptions } from '../fetch/secure-fetch.js'
+import type { CoreKeyOptions, KeyChoice } from './key-options.js'
+
+/** What one runtime brings to its entry, a field per capability. `K` is the entry's key options. */
+export interface Platform<K> {
+  /** Where the client key lives: `secretKeys` or `indexedDBKeys` (key-options.ts), or `fileKeys(files)` (file-keys.ts). */
+  keys: KeyChoice<K>
+}
+
+/**
+ * A class as an entry exports it: constructed with the entry's options, an instance of the core
+ * class. A named construct signature, so that declaration emit can name the type (no TS4094).
+ */
+export interface EntryClass<O, I> {
+  new (options?: O): I
+}
+
+/** The `createSecureFetch` of an entry, taking the entry's options `O`. */
+export type EntryFetch<O> = (options?: O) => SecureFetch
+
+/** The three entry points of one runtime entry: the core's options plus the entry's key options `K`. */
+export interface EntryPoints<K> {
+  SecureChatCompletion: EntryClass<SecureChatCompletionOptions & K, SecureChatCompletion>
+  SecureCompletionClient: EntryClass<SecureCompletionClientOptions & K, SecureCompletionClient>
+  createSecureFetch: EntryFetch<SecureFetchOptions & K>
+}
+
+/** Builds the entry points of the runtime described by `platform`, as subclasses of the core's. */
+export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
+  const core = <T extends CoreKeyOptions>(options: (T & K) | undefined): T => platform.keys<T>(options ?? ({} as T & K))
+  return {
+    SecureChatCompletion: class extends SecureChatCompletion {
+      constructor(options?: SecureChatCompletionOptions & K) {
+        super(core(options))
+      }
+    },
+    SecureCompletionClient: class extends SecureCompletionClient {
+      constructor(options?: SecureCompletionClientOptions & K) {
+        super(core(options))
+      }
+    },
+    createSecureFetch: (options) => createSecureFetch(core(options)),
+  }
+}

@@ -7,6 +7,43 @@
  */
 
 /**
+ * Every `code` a {@link NomyoError} can carry: one per class, and no other anywhere in the library,
+ * so a `switch (error.code)` can be exhaustive. The codes are stable across releases.
+ *
+ * @example
+ * ```ts
+ * function hint(code: ErrorCode): string {
+ *   switch (code) {
+ *     case 'ERR_AUTHENTICATION': return 'Check the API key'
+ *     case 'ERR_RATE_LIMIT': return 'Slow down'
+ *     default: return 'Try again later'
+ *   }
+ * }
+ * ```
+ */
+export type ErrorCode =
+  | 'ERR_NOMYO'
+  | 'ERR_API'
+  | 'ERR_INVALID_REQUEST'
+  | 'ERR_CONFLICT'
+  | 'ERR_UNPROCESSABLE_ENTITY'
+  | 'ERR_AUTHENTICATION'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_RATE_LIMIT'
+  | 'ERR_SERVER'
+  | 'ERR_SERVICE_UNAVAILABLE'
+  | 'ERR_CONNECTION'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_SECURITY'
+  | 'ERR_PROTOCOL'
+  | 'ERR_UNEXPECTED_RESPONSE'
+  | 'ERR_KEY'
+  | 'ERR_KEY_UNSUPPORTED'
+  | 'ERR_ROUTER'
+
+/**
  * Base class of every error thrown by nomyo-secure.
  *
  * @example
@@ -17,9 +54,9 @@
  */
 export class NomyoError extends Error {
   /** Stable machine-readable identifier, e.g. `ERR_SECURITY`. */
-  static code = 'ERR_NOMYO'
+  static code: ErrorCode = 'ERR_NOMYO'
   /** Stable machine-readable identifier, e.g. `ERR_SECURITY`. */
-  readonly code: string = 'ERR_NOMYO'
+  declare readonly code: ErrorCode
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
@@ -34,143 +71,6 @@ export class NomyoError extends Error {
 }
 
 /**
- * The router answered with an HTTP error status. `status` is the HTTP status and `details` the
- * router's own `detail` text (or the parsed JSON body when it has no `detail`).
- *
- * @example
- * ```ts
- * try { await client.create({ model, messages }) }
- * catch (err) { if (err instanceof APIError && err.status === 403) showTierHint(err.details) }
- * ```
- */
-export class APIError extends NomyoError {
-  static override code = 'ERR_API'
-  readonly status: number | undefined
-  readonly details: unknown
-  /** The router's `Retry-After` in milliseconds, when it sent one. */
-  readonly retryAfterMs: number | undefined
-
-  constructor(message: string, init: { status?: number; details?: unknown; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(message, 'cause' in init ? { cause: init.cause } : undefined)
-    this.status = init.status
-    this.details = init.details
-    this.retryAfterMs = init.retryAfterMs
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status, details: this.details }
-  }
-}
-
-/**
- * HTTP 400: the router could not use the request.
- *
- * @example
- * ```ts
- * if (err instanceof InvalidRequestError) console.error('Rejected by the router:', err.details)
- * ```
- */
-export class InvalidRequestError extends APIError {
-  static override code = 'ERR_INVALID_REQUEST'
-}
-/**
- * HTTP 401: missing or wrong API key.
- *
- * @example
- * ```ts
- * if (err instanceof AuthenticationError) showApiKeyDialog()
- * ```
- */
-export class AuthenticationError extends APIError {
-  static override code = 'ERR_AUTHENTICATION'
-}
-/**
- * HTTP 403: not allowed, e.g. the model is not available at the requested security tier.
- *
- * @example
- * ```ts
- * if (err instanceof ForbiddenError) return client.create({ model, messages, security_tier: 'standard' })
- * ```
- */
-export class ForbiddenError extends APIError {
-  static override code = 'ERR_FORBIDDEN'
-}
-/**
- * HTTP 404: secure inference is not enabled on this router (or the URL is wrong).
- *
- * @example
- * ```ts
- * if (err instanceof NotFoundError) console.error('Check baseUrl: no secure endpoint there')
- * ```
- */
-export class NotFoundError extends APIError {
-  static override code = 'ERR_NOT_FOUND'
-}
-/**
- * HTTP 429: rate limit exceeded. `retryAfterMs` tells when to try again, when the router said.
- *
- * @example
- * ```ts
- * if (err instanceof RateLimitError) await new Promise((r) => setTimeout(r, err.retryAfterMs ?? 5000))
- * ```
- */
-export class RateLimitError extends APIError {
-  static override code = 'ERR_RATE_LIMIT'
-}
-/**
- * HTTP 500 (and other 5xx without their own class): the router failed.
- *
- * @example
- * ```ts
- * if (err instanceof ServerError) report(err.status, err.details)
- * ```
- */
-export class ServerError extends APIError {
-  static override code = 'ERR_SERVER'
-}
-/**
- * HTTP 503: the inference backend is unavailable (already retried `maxRetries` times).
- *
- * @example
- * ```ts
- * if (err instanceof ServiceUnavailableError) banner.textContent = 'The model is busy, try again shortly'
- * ```
- */
-export class ServiceUnavailableError extends APIError {
-  static override code = 'ERR_SERVICE_UNAVAILABLE'
-}
-
-/**
- * The router could not be reached, or the connection broke before a whole answer arrived.
- *
- * @example
- * ```ts
- * if (err instanceof APIConnectionError && !(err instanceof APITimeoutError)) banner.textContent = 'Offline?'
- * ```
- */
-export class APIConnectionError extends APIError {
-  static override code = 'ERR_CONNECTION'
-  constructor(message = 'Could not connect to the router', options: { cause?: unknown } = {}) {
-    super(message, options)
-  }
-}
-
-/**
- * The request (including reading the answer) took longer than `timeout`.
- *
- * @example
- * ```ts
- * await client.create({ model, messages }, { timeout: 30_000 }).catch((err) => { if (err instanceof APITimeoutError) return fallback() ; throw err })
- * ```
- */
-export class APITimeoutError extends APIConnectionError {
-  static override code = 'ERR_TIMEOUT'
-  constructor(message = 'The request timed out') {
-    super(message)
-  }
-}
-
-/**
  * The caller aborted the request through its `AbortSignal`.
  *
  * @example
@@ -181,7 +81,7 @@ export class APITimeoutError extends APIConnectionError {
  * ```
  */
 export class APIUserAbortError extends NomyoError {
-  static override code = 'ERR_ABORTED'
+  static override code: ErrorCode = 'ERR_ABORTED'
   constructor(message = 'The request was aborted') {
     super(message)
   }
@@ -199,7 +99,7 @@ export class APIUserAbortError extends NomyoError {
  * ```
  */
 export class SecurityError extends NomyoError {
-  static override code = 'ERR_SECURITY'
+  static override code: ErrorCode = 'ERR_SECURITY'
 }
 
 /** The one message of every failed unwrap, authentication or decryption. */
@@ -214,7 +114,26 @@ export const DECRYPTION_FAILED = 'Decryption failed: the package could not be au
  * ```
  */
 export class ProtocolError extends NomyoError {
-  static override code = 'ERR_PROTOCOL'
+  static override code: ErrorCode = 'ERR_PROTOCOL'
+}
+
+/**
+ * `create()` opened the answer, and it is not a chat completion (a router may seal an error object
+ * such as `{ "detail": "..." }`). The decrypted object, with `_metadata`, is on `response`; it is
+ * never part of the message or of `toJSON()`, as it may hold model output.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UnexpectedResponseError) console.error('The router answered:', err.response.detail)
+ * ```
+ */
+export class UnexpectedResponseError extends ProtocolError {
+  static override code: ErrorCode = 'ERR_UNEXPECTED_RESPONSE'
+  readonly response: Record<string, unknown>
+  constructor(response: Record<string, unknown>) {
+    super('The decrypted answer is not a chat completion (expected an object with a "choices" array)')
+    this.response = response
+  }
 }
 
 /**
@@ -226,7 +145,7 @@ export class ProtocolError extends NomyoError {
  * ```
  */
 export class KeyError extends NomyoError {
-  static override code = 'ERR_KEY'
+  static override code: ErrorCode = 'ERR_KEY'
 }
 
 /**
@@ -238,5 +157,29 @@ export class KeyError extends NomyoError {
  * ```
  */
 export class UnsupportedKeyError extends KeyError {
-  static override code = 'ERR_KEY_UNSUPPORTED'
+  static override code: ErrorCode = 'ERR_KEY_UNSUPPORTED'
+}
+
+/**
+ * Thrown by a router's completion function to answer with a protocol error: the router replies
+ * `{ "detail": message }` with `status` (and `headers`). Any other exception becomes a 500 without
+ * its message. Exported by `nomyo-secure/router`.
+ *
+ * @example
+ * ```ts
+ * complete: async (request) => {
+ *   if (!models.has(request.model)) throw new RouterError(403, 'Model not allowed at this security tier')
+ *   ...
+ * }
+ * ```
+ */
+export class RouterError extends NomyoError {
+  static override code: ErrorCode = 'ERR_ROUTER'
+  readonly status: number
+  readonly headers: Record<string, string>
+  constructor(status: number, detail: string, headers: Record<string, string> = {}) {
+    super(detail)
+    this.status = status
+    this.headers = headers
+  }
 }

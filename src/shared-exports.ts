@@ -18,6 +18,7 @@ export type {
   ChatMessage,
   CompletionUsage,
   SecureMetadata,
+  SecureResponse,
   ToolCall,
   ToolDefinition,
 } from './protocol/completion.js'
@@ -29,9 +30,10 @@ export type { FetchFunction } from './transport/http.js'
 export { MemoryKeyStore } from './keystore/memory.js'
 export { IndexedDBKeyStore, type IndexedDBKeyStoreOptions, type IndexedDBFallbackReason } from './keystore/indexeddb.js'
 export {
-  NomyoError,
   APIError,
   InvalidRequestError,
+  ConflictError,
+  UnprocessableEntityError,
   AuthenticationError,
   ForbiddenError,
   NotFoundError,
@@ -40,9 +42,15 @@ export {
   ServiceUnavailableError,
   APIConnectionError,
   APITimeoutError,
+  type APIErrorInit,
+} from './api-errors.js'
+export {
+  NomyoError,
   APIUserAbortError,
   SecurityError,
   ProtocolError,
+  UnexpectedResponseError,
   KeyError,
   UnsupportedKeyError,
+  type ErrorCode,
 } from './errors.js'

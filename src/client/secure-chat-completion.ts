@@ -2,7 +2,7 @@
  * The OpenAI-shaped entry point: `create()` takes the chat-completion parameters, seals them and
  * returns the decrypted completion. Mirrors the reference Python `SecureChatCompletion`.
  */
-import type { ChatCompletion, ChatCompletionParams } from '../protocol/completion.js'
+import { type ChatCompletion, type ChatCompletionParams, requireChatCompletion } from '../protocol/completion.js'
 import { randomId } from '../crypto/random.js'
 import { SecureCompletionClient, type RequestOptions, type SecureCompletionClientOptions } from './secure-completion-client.js'
 import { checkApiKey, normalizeRouterUrl } from './options.js'
@@ -112,7 +112,7 @@ export class SecureChatCompletion {
     }
     const apiKey = api_key === undefined ? this.#apiKey : checkApiKey(api_key, 'api_key')
     const client = base_url === undefined ? this.client : this.#clientFor(base_url)
-    return client.sendSecureRequest({ ...payload, stream: false }, randomId(), apiKey, security_tier, options)
+    return requireChatCompletion(await client.sendSecureRequest({ ...payload, stream: false }, randomId(), apiKey, security_tier, options))
   }
 
   /** A client for a per-call `base_url`, sharing the key store. */

@@ -2,14 +2,15 @@
  * The protocol client: keys, the router key, sealing requests and opening answers. Mirrors the
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
-import { APIUserAbortError, InvalidRequestError, SecurityError } from '../errors.js'
+import { APIUserAbortError, ProtocolError, SecurityError } from '../errors.js'
+import { InvalidRequestError } from '../api-errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
 import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
 import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
 import { randomId } from '../crypto/random.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
-import { assertChatCompletion, type ChatCompletion } from '../protocol/completion.js'
+import type { SecureMetadata, SecureResponse } from '../protocol/completion.js'
 import * as P from '../protocol/constants.js'
 import { send, type FetchFunction } from '../transport/http.js'
 import type { Logger } from '../transport/logger.js'
@@ -195,21 +196,27 @@ export class SecureCompletionClient {
     return this.#sealTo(plaintext, routerKey)
   }
 
-  /** Opens a sealed answer with this client's private key and adds `_metadata`. */
-  async decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<ChatCompletion> {
+  /**
+   * Opens a sealed answer with this client's private key. Returns whatever JSON object was sealed
+   * (as the reference client does; only `create()` insists on a chat completion), with `payload_id`,
+   * `processed_at`, `is_encrypted` and `encryption_algorithm` merged into its `_metadata`.
+   */
+  async decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<SecureResponse> {
     const bytes = encryptedResponse instanceof ArrayBuffer ? new Uint8Array(encryptedResponse) : encryptedResponse
-    const { parts, extra } = parsePackage(bytes)
+    const { parts, algorithm, extra } = parsePackage(bytes)
     const keys = await this.#clientKeys()
-    const plaintext = await open(parts, keys.privateKey)
-    const answer = decodePlaintext(plaintext, this.secureMemory)
-    assertChatCompletion(answer)
-    const _metadata = {
+    const answer = decodePlaintext(await open(parts, keys.privateKey), this.secureMemory)
+    if (!isPlainObject(answer)) throw new ProtocolError('The decrypted answer is not a JSON object')
+    // The router's own `_metadata` keys stay; ours are written over them, as in the reference client.
+    const sealed = isPlainObject(answer._metadata) ? answer._metadata : {}
+    const _metadata: SecureMetadata = {
+      ...sealed,
       payload_id: payloadId,
       processed_at: extra.processed_at ?? null,
-      is_encrypted: true as const,
-      encryption_algorithm: P.PACKAGE_ALGORITHM,
+      is_encrypted: true,
+      encryption_algorithm: algorithm,
     }
-    return { ...answer, _metadata } as ChatCompletion
+    return { ...answer, _metadata }
   }
 
   /**
@@ -223,7 +230,7 @@ export class SecureCompletionClient {
     apiKey?: string,
     securityTier?: string,
     options: RequestOptions = {},
-  ): Promise<ChatCompletion> {
+  ): Promise<SecureResponse> {
     const tier = checkSecurityTier(securityTier)
     const key = checkApiKey(apiKey)
     // Encoded before anything else so a bad payload fails before any network traffic; a resend
@@ -242,7 +249,7 @@ export class SecureCompletionClient {
         const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target)
         plaintext = undefined
         return send(
-          { url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal },
+          { url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal, requestId: payloadId },
           this.#transport(options),
         )
       }
@@ -250,7 +257,8 @@ export class SecureCompletionClient {
       try {
         answer = await post(routerKey)
       } catch (error) {
-        if (!(error instanceof InvalidRequestError)) throw error
+        // Only a plain 400 can mean the package was sealed to a key the router no longer has.
+        if (!(error instanceof InvalidRequestError) || error.status !== 400) throw error
         // A refetch that fails keeps the router's 400, except a pin mismatch: that is the real news.
         const fresh = await raceAbort(this.#routerKey.refresh(routerKey), options.signal).catch((refetchError: unknown) => {
           if (refetchError instanceof SecurityError || refetchError instanceof APIUserAbortError) throw refetchError
@@ -329,4 +337,8 @@ export class SecureCompletionClient {
     if (!files) throw new TypeError(`${what} needs file access, which this runtime entry does not have; pass PEM text instead`)
     return files
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

@@ -16,16 +16,8 @@
  *   does (`TypeError: fetch failed`, a `TimeoutError` / `AbortError` DOMException), so each SDK
  *   reports and retries them exactly as it does without encryption.
  */
-import {
-  APIConnectionError,
-  APIError,
-  APITimeoutError,
-  APIUserAbortError,
-  KeyError,
-  NomyoError,
-  ProtocolError,
-  SecurityError,
-} from '../errors.js'
+import { APIUserAbortError, type ErrorCode, KeyError, NomyoError, ProtocolError, SecurityError } from '../errors.js'
+import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 
 /** The status of secure-channel failures; see the file comment. */
 export const SECURE_CHANNEL_FAILURE_STATUS = 421
@@ -42,7 +34,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
 /** The OpenAI-shaped error answer. `message` must already be free of plaintext and keys. */
 export function errorResponse(
   status: number,
-  error: { message: string; type: string; code: string },
+  error: { message: string; type: string; code: ErrorCode },
   headers: Record<string, string> = {},
 ): Response {
   return new Response(JSON.stringify({ error: { ...error, param: null } }), {
@@ -76,13 +68,13 @@ export function responseForError(error: unknown, signal: AbortSignal | undefined
     return errorResponse(SECURE_CHANNEL_FAILURE_STATUS, { message: error.message, type, code: error.code }, headers)
   }
   if (error instanceof RangeError) {
-    return errorResponse(413, { message: error.message, type: 'invalid_request_error', code: 'ERR_PAYLOAD_TOO_LARGE' }, headers)
+    return errorResponse(413, { message: error.message, type: 'invalid_request_error', code: 'ERR_INVALID_REQUEST' }, headers)
   }
   // The library's caller-misuse errors name the field, never the value.
   if (error instanceof TypeError) {
-    return errorResponse(400, { message: error.message, type: 'invalid_request_error', code: 'ERR_INVALID_ARGUMENT' }, headers)
+    return errorResponse(400, { message: error.message, type: 'invalid_request_error', code: 'ERR_INVALID_REQUEST' }, headers)
   }
-  const code = error instanceof NomyoError ? error.code : 'ERR_INTERNAL'
+  const code = error instanceof NomyoError ? error.code : 'ERR_SERVER'
   return errorResponse(500, { message: 'nomyo-secure: the secure request failed unexpectedly', type: 'server_error', code }, headers)
 }
 

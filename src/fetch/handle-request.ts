@@ -2,6 +2,7 @@
 import type { SecureCompletionClient } from '../client/secure-completion-client.js'
 import { completionToChunks } from '../client/stream.js'
 import { randomId } from '../crypto/random.js'
+import { requireChatCompletion } from '../protocol/completion.js'
 import type { SecurityTier } from '../protocol/constants.js'
 import { abortReason, errorResponse, responseForError } from './error-response.js'
 import { EVENT_STREAM_HEADERS, encodeEventStream } from './sse.js'
@@ -30,7 +31,7 @@ export async function handleSecureFetch(
     return errorResponse(404, {
       message: `nomyo-secure: ${request.method} ${pathname} is not sent; the secure fetch only carries POST …/chat/completions`,
       type: 'not_found_error',
-      code: 'ERR_UNSUPPORTED_ENDPOINT',
+      code: 'ERR_NOT_FOUND',
     })
   }
   const payloadId = randomId()
@@ -39,7 +40,9 @@ export async function handleSecureFetch(
     const { stream, stream_options: streamOptions, security_tier: bodyTier, ...payload } = body
     const tier = request.headers.get('x-security-tier') ?? bodyTier ?? defaultTier
     const key = configuredKey ?? bearerToken(request.headers.get('authorization'))
-    const completion = await client.sendSecureRequest({ ...payload, stream: false }, payloadId, key, tier as string | undefined, { signal })
+    const completion = requireChatCompletion(
+      await client.sendSecureRequest({ ...payload, stream: false }, payloadId, key, tier as string | undefined, { signal }),
+    )
     if (stream === true) {
       const includeUsage = (streamOptions as { include_usage?: unknown } | null | undefined)?.include_usage === true
       return new Response(encodeEventStream(completionToChunks(completion, { includeUsage })), {

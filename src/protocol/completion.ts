@@ -2,8 +2,7 @@
  * OpenAI-compatible chat-completion types. They list what the protocol documents and stay open
  * (`[key: string]: unknown`) so new OpenAI fields pass through both ways.
  */
-import { array, looseObject, safeParse } from 'valibot'
-import { ProtocolError } from '../errors.js'
+import { UnexpectedResponseError } from '../errors.js'
 import type { SecurityTier } from './constants.js'
 
 export interface ChatMessage {
@@ -72,12 +71,27 @@ export interface CompletionUsage {
   [key: string]: unknown
 }
 
-/** What the client adds to every decrypted answer. */
+/**
+ * What the client writes into every decrypted answer's `_metadata`, over the keys the router sealed
+ * there (those are kept), as the reference client does.
+ */
 export interface SecureMetadata {
   payload_id: string
+  /** The package's `processed_at`, or `null`. Not authenticated: the router sets it outside the seal. */
   processed_at: unknown
   is_encrypted: true
+  /** The answer package's `algorithm`. */
   encryption_algorithm: string
+  [key: string]: unknown
+}
+
+/**
+ * What `decryptResponse()` and `sendSecureRequest()` return: whatever JSON object the router sealed,
+ * with {@link SecureMetadata} merged into its `_metadata`.
+ */
+export interface SecureResponse {
+  _metadata: SecureMetadata
+  [key: string]: unknown
 }
 
 export interface ChatCompletion {
@@ -130,11 +144,12 @@ export interface ChatCompletionChunk {
   [key: string]: unknown
 }
 
-const CompletionShape = looseObject({ choices: array(looseObject({})) })
-
-/** Checks the decrypted answer is a chat completion (an object with a `choices` array). */
-export function assertChatCompletion(value: unknown): asserts value is Omit<ChatCompletion, '_metadata'> {
-  if (!safeParse(CompletionShape, value).success) {
-    throw new ProtocolError('The decrypted answer is not a chat completion (expected an object with a "choices" array)')
-  }
+/**
+ * Returns the decrypted answer when it is a chat completion (a `choices` array of objects), else
+ * throws an {@link UnexpectedResponseError} that holds it.
+ */
+export function requireChatCompletion(answer: SecureResponse): ChatCompletion {
+  const { choices } = answer
+  if (Array.isArray(choices) && choices.every((choice) => choice !== null && typeof choice === 'object')) return answer as ChatCompletion
+  throw new UnexpectedResponseError(answer)
 }

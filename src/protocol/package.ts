@@ -64,6 +64,8 @@ export function encodePackage(parts: SealedParts, extra?: Record<string, unknown
 /** What a parsed package carries besides its sealed parts. */
 export interface ParsedPackage {
   parts: SealedParts
+  /** The package's `algorithm` (the answer's `_metadata.encryption_algorithm`). */
+  algorithm: string
   /** Every top-level field that is not one of the sealed parts, e.g. `processed_at`. */
   extra: Record<string, unknown>
 }
@@ -105,7 +107,7 @@ function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
   if (!sealed) throw new ProtocolError('Malformed package: "encrypted_payload.ciphertext" is not standard padded base64')
   sealed.set(tag, sealed.length - TAG_BYTES)
   const wrappedKey = decodeField(encrypted_aes_key, 'encrypted_aes_key')
-  return { parts: { ciphertext: sealed, nonce, wrappedKey }, extra }
+  return { parts: { ciphertext: sealed, nonce, wrappedKey }, algorithm, extra }
 }
 
 /**

@@ -8,7 +8,7 @@ import { DerReader, stripLeadingZeros } from '../crypto/asn1.js'
 import { decodePem } from '../crypto/pem.js'
 import { PUBLIC_USAGES, RSA_OAEP_SHA256 } from '../crypto/rsa.js'
 import { MIN_RSA_BITS } from '../protocol/constants.js'
-import { RouterError } from './router-error.js'
+import { RouterError } from '../errors.js'
 
 /** The largest client modulus a router seals to: as large as any key a client would make. */
 export const MAX_CLIENT_RSA_BITS = 16384

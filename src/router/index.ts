@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { createSecureRouter, type SecureRouterOptions, type CompletionRequest, type CompletionContext } from './handler.js'
-export { RouterError } from './router-error.js'
+export { RouterError } from '../errors.js'
 export { generateKeyPair, loadKeyPair, exportPrivateKey } from './keys.js'

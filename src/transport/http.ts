@@ -8,9 +8,10 @@
  * read, and redirects must not be followed — so it was only a 3.8 KB gzip pass-through to `fetch`,
  * a fifth of the browser bundle.
  */
-import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError, ProtocolError } from '../errors.js'
+import { APIUserAbortError, type NomyoError, ProtocolError } from '../errors.js'
+import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 import { errorForStatus, parseRetryAfter } from './status-errors.js'
-import { retryDelay, shouldRetryStatus } from './retry.js'
+import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
 
 /** A `fetch`-compatible function. */
@@ -33,6 +34,8 @@ export interface HttpRequest {
   headers: Record<string, string>
   body?: Uint8Array
   signal?: AbortSignal | undefined
+  /** The payload id, put on every error as `requestId`. */
+  requestId?: string | undefined
 }
 
 export interface HttpAnswer {
@@ -41,32 +44,25 @@ export interface HttpAnswer {
   body: Uint8Array
 }
 
-/** Thrown inside an attempt to carry "retry this" out of the attempt with its delay hint. */
-class Retryable {
-  constructor(
-    readonly error: APIError,
-    readonly retryAfterMs?: number,
-  ) {}
-}
+/** How one attempt ended: a 2xx answer, or an error that may be retried (after the router's pause). */
+type Attempt = { answer: HttpAnswer } | { retry: APIError; retryAfterMs?: number | undefined }
 
 /** Sends one request with retries; resolves with a 2xx answer or throws the documented error. */
 export async function send(request: HttpRequest, settings: TransportSettings): Promise<HttpAnswer> {
   for (let attempt = 0; ; attempt++) {
-    try {
-      return await attemptOnce(request, settings)
-    } catch (caught) {
-      if (!(caught instanceof Retryable)) throw caught
-      if (attempt >= settings.maxRetries) throw caught.error
-      const delay = retryDelay(attempt, caught.retryAfterMs)
-      if (delay === undefined) throw caught.error
-      settings.logger?.debug?.(`nomyo-secure: retrying in ${delay} ms after ${caught.error.code}`)
-      await sleep(delay, request.signal)
-    }
+    const outcome = await attemptOnce(request, settings)
+    if ('answer' in outcome) return outcome.answer
+    const delay = attempt < settings.maxRetries ? retryDelay(attempt, outcome.retryAfterMs) : undefined
+    if (delay === undefined) throw outcome.retry
+    settings.logger?.debug?.(`nomyo-secure: retrying in ${delay} ms after ${outcome.retry.code}`)
+    await sleep(delay, request.signal)
   }
 }
 
-async function attemptOnce(request: HttpRequest, settings: TransportSettings): Promise<HttpAnswer> {
+/** Resolves with how the attempt ended; throws the errors that are never retried. */
+async function attemptOnce(request: HttpRequest, settings: TransportSettings): Promise<Attempt> {
   if (request.signal?.aborted) throw new APIUserAbortError()
+  const { requestId } = request
   const controller = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {
@@ -75,15 +71,11 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
   }, settings.timeout)
   const onAbort = () => controller.abort()
   request.signal?.addEventListener('abort', onAbort, { once: true })
-  const failure = (cause: unknown, sent: boolean): unknown => {
+  /** The error that ends the request for good after `cause`, when there is one. */
+  const final = (cause: unknown): NomyoError | undefined => {
     if (request.signal?.aborted) return new APIUserAbortError()
-    if (timedOut) return new APITimeoutError(`The request timed out after ${settings.timeout} ms`)
+    if (timedOut) return new APITimeoutError(`The request timed out after ${settings.timeout} ms`, { requestId })
     if (cause instanceof ProtocolError || cause instanceof APIError) return cause
-    const error = new APIConnectionError(sent ? 'The connection broke while reading the answer' : 'Could not connect to the router', {
-      cause,
-    })
-    // Only a failure before any answer arrived is safe to repeat.
-    return sent ? error : new Retryable(error)
   }
   try {
     let response: Response
@@ -99,25 +91,28 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
         redirect: 'manual',
       })
     } catch (cause) {
-      throw failure(cause, false)
+      const error = final(cause)
+      if (error) throw error
+      // Only a failure before any answer arrived is safe to repeat.
+      return { retry: new APIConnectionError('Could not connect to the router', { cause, requestId }) }
     }
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    const { status, headers } = response
+    if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
       await response.body?.cancel().catch(() => {})
       // A redirect could carry the API key to another origin; a secure router never redirects.
-      throw new APIError(`The router answered with a redirect (HTTP ${response.status}); redirects are not followed`, {
-        status: response.status,
-      })
+      throw new APIError(`The router answered with a redirect (HTTP ${status}); redirects are not followed`, { status, headers, requestId })
     }
     let body: Uint8Array
     try {
       body = await readBody(response, response.ok ? settings.maxResponseBytes : 64 * 1024)
     } catch (cause) {
-      throw failure(cause, true)
+      throw final(cause) ?? new APIConnectionError('The connection broke while reading the answer', { cause, requestId })
     }
-    if (response.ok) return { status: response.status, headers: response.headers, body }
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
-    const error = errorForStatus(response.status, body, retryAfterMs)
-    throw shouldRetryStatus(response.status) ? new Retryable(error, retryAfterMs) : error
+    if (response.ok) return { answer: { status, headers, body } }
+    const retryAfterMs = parseRetryAfter(headers)
+    const error = errorForStatus({ status, headers, requestId, retryAfterMs }, body)
+    if (shouldRetry(status, headers)) return { retry: error, retryAfterMs }
+    throw error
   } finally {
     clearTimeout(timer)
     request.signal?.removeEventListener('abort', onAbort)

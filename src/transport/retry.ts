@@ -3,8 +3,13 @@
 /** Statuses that say "try again later": the request was not processed. 500 is not one of them. */
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504])
 
-export function shouldRetryStatus(status: number): boolean {
-  return RETRY_STATUSES.has(status)
+/**
+ * Whether an error answer may be retried. The router can decide with `x-should-retry: true|false`
+ * (the header the `openai` package obeys); otherwise the status does.
+ */
+export function shouldRetry(status: number, headers: Headers): boolean {
+  const verdict = headers.get('x-should-retry')
+  return verdict === 'true' || (verdict !== 'false' && RETRY_STATUSES.has(status))
 }
 
 const BASE_DELAY_MS = 500

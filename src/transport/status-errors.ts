@@ -2,57 +2,74 @@
 import {
   APIError,
   AuthenticationError,
+  ConflictError,
   ForbiddenError,
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
   ServerError,
   ServiceUnavailableError,
-} from '../errors.js'
+  UnprocessableEntityError,
+} from '../api-errors.js'
 
-const BY_STATUS: Record<number, [typeof APIError, string]> = {
-  400: [InvalidRequestError, 'The router rejected the request as invalid'],
-  401: [AuthenticationError, 'Authentication failed: the API key is missing or wrong'],
-  403: [ForbiddenError, 'Forbidden: the request is not allowed (e.g. model not available at this security tier)'],
-  404: [NotFoundError, 'Not found: secure inference is not enabled at this URL'],
-  429: [RateLimitError, 'Rate limit exceeded'],
-  500: [ServerError, 'The router failed with an internal error'],
-  503: [ServiceUnavailableError, 'The inference backend is unavailable'],
+/** The class of each status with its own; other statuses are `ServerError` (5xx) or `APIError`. */
+const BY_STATUS: Record<number, typeof APIError> = {
+  400: InvalidRequestError,
+  401: AuthenticationError,
+  403: ForbiddenError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+  500: ServerError,
+  503: ServiceUnavailableError,
 }
 
 /** The longest server `detail` kept; a router echoing a huge body should not produce a huge error. */
 const MAX_DETAIL_CHARS = 2000
 
+/** What the transport knows about a failed answer besides its body. */
+export interface FailedAnswer {
+  status: number
+  headers: Headers
+  requestId?: string | undefined
+  retryAfterMs?: number | undefined
+}
+
 /**
  * Builds the error for a non-2xx answer. `details` is the router's `{ "detail": ... }` value when the
- * body is such JSON, else a short prefix of the text body; the message includes it for humans.
+ * body is such JSON (else the parsed body, or a short prefix of a text body), and the message
+ * includes it for humans; `errorDetails` is the whole parsed JSON object, as Python's `error_details`.
  */
-export function errorForStatus(status: number, body: Uint8Array, retryAfterMs?: number): APIError {
-  const details = readDetail(body)
-  const [ErrorClass, text] = BY_STATUS[status] ?? [status >= 500 ? ServerError : APIError, `The router answered HTTP ${status}`]
-  const suffix = typeof details === 'string' && details ? `: ${details}` : ''
-  return new ErrorClass(`${text} (HTTP ${status})${suffix}`, { status, details, retryAfterMs })
-}
-
-function readDetail(body: Uint8Array): unknown {
+export function errorForStatus(answer: FailedAnswer, body: Uint8Array): APIError {
+  const { status } = answer
   const text = new TextDecoder().decode(body.subarray(0, MAX_DETAIL_CHARS * 4))
+  let json: unknown
+  let details: unknown
   try {
-    const json = JSON.parse(text) as unknown
-    if (json && typeof json === 'object' && 'detail' in json) {
-      const detail = (json as { detail: unknown }).detail
-      return typeof detail === 'string' ? detail.slice(0, MAX_DETAIL_CHARS) : detail
-    }
-    return json
+    json = JSON.parse(text)
+    details = json && typeof json === 'object' && 'detail' in json ? (json as { detail: unknown }).detail : json
   } catch {
-    return text.trim().slice(0, MAX_DETAIL_CHARS) || undefined
+    details = text.trim() || undefined
   }
+  if (typeof details === 'string') details = details.slice(0, MAX_DETAIL_CHARS)
+  const errorDetails = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined
+  const ErrorClass = BY_STATUS[status] ?? (status >= 500 ? ServerError : APIError)
+  // The class names the kind of failure (`AuthenticationError: The router answered HTTP 401: ...`).
+  const suffix = typeof details === 'string' && details ? `: ${details}` : ''
+  return new ErrorClass(`The router answered HTTP ${status}${suffix}`, { ...answer, details, errorDetails })
 }
 
-/** Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds from now. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+/**
+ * The pause the router asked for, in milliseconds from now: `retry-after-ms` (as the `openai`
+ * package reads it) before `Retry-After` (delta seconds or an HTTP date).
+ */
+export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '')
+  if (ms >= 0) return Math.round(ms)
+  const value = headers.get('retry-after')?.trim()
   if (!value) return undefined
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const date = Date.parse(trimmed)
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
+  const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

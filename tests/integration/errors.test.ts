@@ -6,6 +6,7 @@ import {
   APITimeoutError,
   APIUserAbortError,
   AuthenticationError,
+  ConflictError,
   ForbiddenError,
   InvalidRequestError,
   NotFoundError,
@@ -15,6 +16,7 @@ import {
   SecurityError,
   ServerError,
   ServiceUnavailableError,
+  UnprocessableEntityError,
 } from '../../src/runtime/node.js'
 import { startRouter, type TestRouter } from '../helpers/router.js'
 import { clientPem } from '../helpers/keys.js'
@@ -48,16 +50,20 @@ describe('status → error class', () => {
     [401, AuthenticationError, 'ERR_AUTHENTICATION'],
     [403, ForbiddenError, 'ERR_FORBIDDEN'],
     [404, NotFoundError, 'ERR_NOT_FOUND'],
+    [409, ConflictError, 'ERR_CONFLICT'],
+    [422, UnprocessableEntityError, 'ERR_UNPROCESSABLE_ENTITY'],
     [429, RateLimitError, 'ERR_RATE_LIMIT'],
     [500, ServerError, 'ERR_SERVER'],
     [503, ServiceUnavailableError, 'ERR_SERVICE_UNAVAILABLE'],
     [502, ServerError, 'ERR_SERVER'],
     [418, APIError, 'ERR_API'],
+    [507, ServerError, 'ERR_SERVER'],
   ])('%i', async (status, ErrorClass, code) => {
     script = [detail(status, `router says ${status}`)]
     const error = await ask(await makeClient()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ErrorClass)
-    expect(error).toMatchObject({ status, details: `router says ${status}`, code })
+    expect(error).toMatchObject({ status, statusCode: status, details: `router says ${status}`, code })
+    expect((error as APIError).errorDetails).toEqual({ detail: `router says ${status}` })
     expect((error as Error).message).toContain(`router says ${status}`)
     expect((error as Error).name).toBe(ErrorClass.name)
   })

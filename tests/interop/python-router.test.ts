@@ -333,6 +333,16 @@ describe('packages across the two implementations', () => {
       _metadata: { payload_id: payloadId, processed_at: processedAt, is_encrypted: true, encryption_algorithm: 'hybrid-aes256-rsa4096' },
     })
   })
+  it('a Python-sealed {"ok": true} opens with decryptResponse() as it is (any JSON object, like the reference)', async () => {
+    const processedAt = '2026-05-02T08:00:00+00:00'
+    const { stdout } = runPython('seal_package.py', [CLIENT_PUBLIC, processedAt], '{"ok": true}')
+    const payloadId = crypto.randomUUID()
+    const opened = await chat.client.decryptResponse(new Uint8Array(stdout), payloadId)
+    expect(opened).toEqual({
+      ok: true,
+      _metadata: { payload_id: payloadId, processed_at: processedAt, is_encrypted: true, encryption_algorithm: 'hybrid-aes256-rsa4096' },
+    })
+  })
 })
 
 describe('negative controls: the Python router rejects wrong packages', () => {

@@ -141,7 +141,7 @@ describe('refusals and errors', () => {
     const response = await secureFetch(`${router.url}${path}`, { method, ...(method === 'POST' ? { body: body('never sent') } : {}) })
     expect(response.status).toBe(404)
     const error = ((await response.json()) as { error: { message: string; type: string; code: string } }).error
-    expect(error).toMatchObject({ type: 'not_found_error', code: 'ERR_UNSUPPORTED_ENDPOINT' })
+    expect(error).toMatchObject({ type: 'not_found_error', code: 'ERR_NOT_FOUND' })
     expect(error.message).toContain(path)
     expect(error.message).not.toContain('never sent')
     expect(router.hits.length).toBe(before)

@@ -1,6 +1,10 @@
 /** The error contract: one base class, a stable `code` per class, safe serialisation. */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import * as lib from '../../src/index.js'
+import { RouterError } from '../../src/router/index.js'
 
 const CODES: Record<string, string> = {
   NomyoError: 'ERR_NOMYO',
@@ -9,6 +13,8 @@ const CODES: Record<string, string> = {
   AuthenticationError: 'ERR_AUTHENTICATION',
   ForbiddenError: 'ERR_FORBIDDEN',
   NotFoundError: 'ERR_NOT_FOUND',
+  ConflictError: 'ERR_CONFLICT',
+  UnprocessableEntityError: 'ERR_UNPROCESSABLE_ENTITY',
   RateLimitError: 'ERR_RATE_LIMIT',
   ServerError: 'ERR_SERVER',
   ServiceUnavailableError: 'ERR_SERVICE_UNAVAILABLE',
@@ -34,6 +40,9 @@ describe('errors', () => {
   })
 
   it('the HTTP classes extend APIError; timeouts are connection errors', () => {
+    expect(new lib.ConflictError('m')).toBeInstanceOf(lib.InvalidRequestError)
+    expect(new lib.UnprocessableEntityError('m')).toBeInstanceOf(lib.InvalidRequestError)
+    expect(new lib.UnexpectedResponseError({})).toBeInstanceOf(lib.ProtocolError)
     for (const name of [
       'InvalidRequestError',
       'AuthenticationError',
@@ -65,6 +74,47 @@ describe('errors', () => {
       details: 'try later',
     })
     expect(api.retryAfterMs).toBe(1000)
+  })
+})
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url))
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : []
+  })
+
+describe('a closed set of codes (ErrorCode)', () => {
+  const union = [...readFileSync(join(SRC, 'errors.ts'), 'utf8').matchAll(/^\s+\| '(ERR_[A-Z_]+)'$/gm)].map((m) => m[1])
+  const classes = [
+    ...Object.values(lib).filter((value) => typeof value === 'function' && value.prototype instanceof Error),
+    RouterError,
+  ] as unknown as Array<{ name: string; code: string }>
+
+  it('every code has exactly one class, and every class its own code', () => {
+    expect(union.length).toBeGreaterThan(15)
+    expect(classes.map((c) => c.code).sort()).toEqual([...union].sort())
+    expect(RouterError.code).toBe('ERR_ROUTER')
+    const router = new RouterError(403, 'not at this tier', { 'x-a': '1' })
+    expect(router).toBeInstanceOf(lib.NomyoError)
+    expect(router).toMatchObject({ status: 403, message: 'not at this tier', code: 'ERR_ROUTER', name: 'RouterError' })
+  })
+
+  it('no code is written anywhere in src/ but in the ErrorCode union', () => {
+    for (const file of sourceFiles(SRC)) {
+      for (const [literal] of readFileSync(file, 'utf8').matchAll(/ERR_[A-Z_]+/g)) {
+        expect(union, `${literal} in ${file}`).toContain(literal)
+      }
+    }
+  })
+
+  it('an answer that is not a completion keeps the object on `response`, never in the message or JSON', () => {
+    const response = { detail: 'secret model output', _metadata: { payload_id: 'p' } }
+    const error = new lib.UnexpectedResponseError(response)
+    expect(error.response).toBe(response)
+    expect(error.code).toBe('ERR_UNEXPECTED_RESPONSE')
+    expect(error.message).not.toContain('secret')
+    expect(JSON.stringify(error)).not.toContain('secret')
   })
 })
 

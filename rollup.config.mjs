@@ -15,6 +15,7 @@ const entries = {
   'runtime/bun': 'src/runtime/bun.ts',
   'runtime/node': 'src/runtime/node.ts',
   'router/index': 'src/router/index.ts',
+  'ai-sdk/index': 'src/ai-sdk/index.ts',
   'relay/index': 'src/relay/index.ts',
   // What `#platform/bytes` resolves to, per package.json `"imports"` conditions: Node's Buffer codecs
   // under `node`, the web APIs everywhere else. Bundlers pick one, so browser builds never see Node's.
@@ -23,7 +24,7 @@ const entries = {
 }
 
 // `#platform/…` stays a package import in the library build: the runtime or the app's bundler resolves it.
-const external = (id) => id === 'valibot' || id.startsWith('node:') || id.startsWith('#platform/')
+const external = (id) => id === 'valibot' || id === '@ai-sdk/openai-compatible' || id.startsWith('node:') || id.startsWith('#platform/')
 
 // The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts), gets a fixed file name
 // in the library build so the script-tag build can recognise it by module id.

@@ -8,7 +8,7 @@ import { createSecureRouter } from '../../router/index.js'
 import { serve } from '../../runtime/node.js'
 import { isLoopback } from '../shared/loopback.js'
 import { listen, log, stopOnSignals, warn, type Command } from '../shared/process.js'
-import { recordRouterEvent, withRequestLog } from '../shared/request-log.js'
+import { recordTraffic, withRequestLog } from '../shared/request-log.js'
 import { hostGuard } from './host-guard.js'
 import { localCompletion } from './local-responder.js'
 import { HELP, parseRouterCli } from './options.js'
@@ -41,7 +41,7 @@ export const runRouter: Command = async (argv, env) => {
     complete,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.corsOrigin ? { corsOrigin: options.corsOrigin } : {}),
-    onRequest: recordRouterEvent,
+    onRequest: recordTraffic,
   })
   const guard = hostGuard(options.host)
   const handler = withRequestLog(async (request) => guard(request) ?? (await serveSite(request)) ?? router(request), log)

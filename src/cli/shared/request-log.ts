@@ -19,8 +19,8 @@ export function note(text: string): void {
   if (slot) slot.note = text
 }
 
-/** The router's `onRequest` hook: keeps its facts (payload id, bytes in) for the log line. */
-export function recordRouterEvent(event: NonNullable<LogSlot['event']>): void {
+/** Keeps facts about the traffic (payload id, bytes in; the router's `onRequest` hook) for the log line. */
+export function recordTraffic(event: NonNullable<LogSlot['event']>): void {
   const slot = current.getStore()
   if (slot) slot.event = event
 }

@@ -3,6 +3,10 @@
  * package and our router handler on 127.0.0.1. What reaches the router is sealed; what the proxy
  * logs carries no prompt or answer; errors come back in OpenAI's shape with the router's status.
  */
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
+import { generateText, streamText } from 'ai'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import OpenAI from 'openai'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { routerFingerprint } from '../tests/runtimes/harness.js'
@@ -116,6 +120,21 @@ describe('nomyo-secure proxy with the openai package', () => {
     const events = await raw.text()
     expect(events.trimEnd().endsWith('data: [DONE]')).toBe(true)
     expect(events).not.toContain('"usage":{')
+    expectNoContent(proxy, PROMPT)
+  })
+
+  it('the AI SDK (openai-compatible, plain fetch) through the proxy: generateText and streamText', async () => {
+    const { router, proxy } = await setUp()
+    const local = createOpenAICompatible({ name: 'local', baseURL: `${proxy.url}/v1`, includeUsage: true })
+    const generated = await generateText({ model: local('m'), prompt: PROMPT })
+    expect(generated.text).toBe(`echo: ${PROMPT}`)
+    const streamed = streamText({ model: local('m'), prompt: PROMPT })
+    let text = ''
+    for await (const delta of streamed.textStream) text += delta
+    expect(text).toBe(`echo: ${PROMPT}`)
+    expect(await streamed.usage).toMatchObject({ inputTokens: 1, outputTokens: 2, totalTokens: 3 })
+    expect(router.wire).toHaveLength(2)
+    for (const wire of router.wire) expect(containsBytes(wire, PROMPT)).toBe(false)
     expectNoContent(proxy, PROMPT)
   })
 
@@ -236,5 +255,26 @@ describe('nomyo-secure proxy with the openai package', () => {
     await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
     expect(router.requests[0]!.apiKey).toBe('sk-user-own')
     expect(proxy.output()).not.toContain('sk-user-own')
+  })
+
+  it('--key-dir: the client key is generated once (private_key.pem 0600) and kept across restarts', async () => {
+    const router = await startWireRouter()
+    running.push(router)
+    const dir = join(keyDir.dir, '..', 'fresh_keys')
+    const fingerprintIn = (proxy: ProxyCli) => /Client key: .* SHA-256 ([0-9a-f]{64})/.exec(proxy.output())?.[1]
+    const first = await startProxy(['--router', router.url, '--key-dir', dir], { timeoutMs: 90_000 })
+    const generated = fingerprintIn(first)
+    await first.stop()
+    expect(generated).toMatch(/^[0-9a-f]{64}$/)
+    expect((await stat(join(dir, 'private_key.pem'))).mode & 0o777).toBe(0o600)
+    const second = await startProxy(['--router', router.url, '--key-dir', dir])
+    running.push(second)
+    expect(fingerprintIn(second)).toBe(generated)
+    const answer = await fetch(`${second.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+    })
+    expect(answer.status).toBe(200)
   })
 })

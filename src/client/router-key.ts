@@ -5,6 +5,7 @@
  */
 import { SecurityError } from '../errors.js'
 import { importPublicKeyPem, spkiFingerprint } from '../crypto/rsa.js'
+import { PromiseCache } from '../promise-cache.js'
 
 export interface RouterKey {
   pem: string
@@ -14,7 +15,7 @@ export interface RouterKey {
 }
 
 export class RouterKeyCache {
-  #current: Promise<RouterKey> | undefined
+  readonly #current = new PromiseCache<RouterKey>()
   readonly #fetchPem: () => Promise<string>
   readonly #pins: ReadonlySet<string> | undefined
 
@@ -26,7 +27,7 @@ export class RouterKeyCache {
 
   /** The cached key, fetching it when there is none yet. */
   get(): Promise<RouterKey> {
-    return (this.#current ??= this.#load())
+    return this.#current.get(() => this.#load())
   }
 
   /**
@@ -34,25 +35,21 @@ export class RouterKeyCache {
    * holding the same stale key share one refetch.
    */
   async refresh(stale: RouterKey): Promise<RouterKey> {
-    const current = await this.#current?.catch(() => undefined)
+    const current = await this.#current.current?.catch(() => undefined)
     if (current && current !== stale) return current
-    this.#current = this.#load()
-    return this.#current
+    return this.#current.keep(this.#load())
   }
 
-  /** Uses a known PEM instead of fetching (e.g. shipped with the app); still checked against the pins. */
+  /**
+   * Uses a known PEM instead of fetching (e.g. shipped with the app); still checked against the pins.
+   * A refused PEM stays refused: falling back to a fetched key would bypass the one given.
+   */
   set(pem: string): Promise<RouterKey> {
-    this.#current = this.#check(pem)
-    this.#current.catch(() => {})
-    return this.#current
+    return this.#current.pin(this.#check(pem))
   }
 
   #load(): Promise<RouterKey> {
-    const pending = this.#fetchPem().then((pem) => this.#check(pem))
-    pending.catch(() => {
-      if (this.#current === pending) this.#current = undefined
-    })
-    return pending
+    return this.#fetchPem().then((pem) => this.#check(pem))
   }
 
   async #check(pem: string): Promise<RouterKey> {

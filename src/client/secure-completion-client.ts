@@ -21,6 +21,7 @@ import { RouterKeyCache, type RouterKey } from './router-key.js'
 import { describeKeyPair, type ClientKeys } from './client-keys.js'
 import { checkApiKey, checkPositive, checkSecurityTier, normalizeRouterUrl } from './options.js'
 import { raceAbort } from './abort.js'
+import { PromiseCache } from '../promise-cache.js'
 
 /** Options of {@link SecureCompletionClient}. */
 export interface SecureCompletionClientOptions {
@@ -82,7 +83,8 @@ export class SecureCompletionClient {
   readonly #options: SecureCompletionClientOptions
   readonly #keyStore: KeyStore
   readonly #routerKey: RouterKeyCache
-  #keys: Promise<ClientKeys> | undefined
+  // A failed load (a refused key, an unreadable key file) is forgotten: the next request tries again.
+  readonly #keys = new PromiseCache<ClientKeys>()
 
   constructor(options: SecureCompletionClientOptions = {}) {
     // Browsers give WebCrypto only to secure contexts: say so here, not as a TypeError from deep inside.
@@ -161,7 +163,7 @@ export class SecureCompletionClient {
    */
   async rotateKeys(): Promise<{ publicKeyPem: string; fingerprint: string }> {
     await this.#keyStore.delete()
-    this.#keys = undefined
+    this.#keys.clear()
     this.#manualKeys = false
     return this.publicKey()
   }
@@ -294,22 +296,14 @@ export class SecureCompletionClient {
   }
 
   #clientKeys(): Promise<ClientKeys> {
-    return (this.#keys ??= this.#loadFromStore())
-  }
-
-  #loadFromStore(): Promise<ClientKeys> {
-    const pending = this.#keyStore
-      .getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true))
-      .then(describeKeyPair)
-    pending.catch(() => {
-      if (this.#keys === pending) this.#keys = undefined
-    })
-    return pending
+    return this.#keys.get(() =>
+      this.#keyStore.getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true)).then(describeKeyPair),
+    )
   }
 
   async #setKeys(keys: Promise<ClientKeys>): Promise<ClientKeys> {
     const described = await keys
-    this.#keys = Promise.resolve(described)
+    this.#keys.keep(Promise.resolve(described))
     this.#manualKeys = true
     return described
   }

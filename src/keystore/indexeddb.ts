@@ -1,5 +1,6 @@
 import { KeyError } from '../errors.js'
 import { OpenTimeout, addIfAbsent, openDatabase, transact, withLock } from './indexeddb-requests.js'
+import { PromiseCache } from '../promise-cache.js'
 import type { KeyStore } from './types.js'
 
 const RECORD_VERSION = 1
@@ -59,7 +60,8 @@ export class IndexedDBKeyStore implements KeyStore {
   readonly #factory: IDBFactory | undefined
   #status: 'pending' | 'indexeddb' | 'memory' = 'pending'
   #reason: IndexedDBFallbackReason | undefined
-  #pair: Promise<CryptoKeyPair> | undefined
+  // Only a failed generation rejects, and it is forgotten: the next call tries again.
+  readonly #pair = new PromiseCache<CryptoKeyPair>()
 
   constructor(options: IndexedDBKeyStoreOptions = {}) {
     const { slot = 'default', databaseName = 'nomyo-secure', timeout = 10_000 } = options
@@ -91,12 +93,7 @@ export class IndexedDBKeyStore implements KeyStore {
   }
 
   getOrCreate(generate: () => Promise<CryptoKeyPair>): Promise<CryptoKeyPair> {
-    const pending = (this.#pair ??= this.#obtain(generate))
-    // Only a failed generation rejects; it must not stick.
-    pending.catch(() => {
-      if (this.#pair === pending) this.#pair = undefined
-    })
-    return pending
+    return this.#pair.get(() => this.#obtain(generate))
   }
 
   /**
@@ -106,7 +103,7 @@ export class IndexedDBKeyStore implements KeyStore {
    * @throws {KeyError} the stored pair could not be removed (it would otherwise come back).
    */
   async delete(): Promise<void> {
-    this.#pair = undefined
+    this.#pair.clear()
     this.#status = 'pending'
     this.#reason = undefined
     const factory = this.#factory

@@ -1,3 +1,4 @@
+import { PromiseCache } from '../promise-cache.js'
 import type { KeyStore } from './types.js'
 
 /**
@@ -11,18 +12,14 @@ import type { KeyStore } from './types.js'
  */
 export class MemoryKeyStore implements KeyStore {
   readonly persistent = false
-  #pair: Promise<CryptoKeyPair> | undefined
+  // A failed generation is forgotten: the next call tries again.
+  readonly #pair = new PromiseCache<CryptoKeyPair>()
 
   getOrCreate(generate: () => Promise<CryptoKeyPair>): Promise<CryptoKeyPair> {
-    const pending = (this.#pair ??= generate())
-    // A failed generation must not stick: the next call tries again.
-    pending.catch(() => {
-      if (this.#pair === pending) this.#pair = undefined
-    })
-    return pending
+    return this.#pair.get(generate)
   }
 
   async delete(): Promise<void> {
-    this.#pair = undefined
+    this.#pair.clear()
   }
 }

@@ -1,10 +1,11 @@
 import { importPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
+import { PromiseCache } from '../promise-cache.js'
 import type { KeyStore } from './types.js'
 
 // One import per secret for the life of the isolate (or process): every client and request built
 // from the same secret gets the same CryptoKey objects. Keyed by a digest so the map holds no
-// copy of the PEM or the password.
-const imported = new Map<string, Promise<CryptoKeyPair>>()
+// copy of the PEM or the password. A failed import is forgotten (the error goes to its caller).
+const imported = new Map<string, PromiseCache<CryptoKeyPair>>()
 
 async function cacheKey(pem: string, password: string | undefined): Promise<string> {
   // The password is part of the key: a wrong password must fail even after a right one succeeded.
@@ -68,16 +69,9 @@ export class PemKeyStore implements KeyStore {
   /** The imported pair; `generate` is never called (the key comes from the secret). */
   async getOrCreate(): Promise<CryptoKeyPair> {
     const key = await cacheKey(this.#pem, this.#password)
-    let pending = imported.get(key)
-    if (!pending) {
-      pending = importPrivateKeyPem(this.#pem, this.#password)
-      imported.set(key, pending)
-      // A failed import must not stick (the error is thrown to this caller, not cached).
-      pending.catch(() => {
-        if (imported.get(key) === pending) imported.delete(key)
-      })
-    }
-    return pending
+    let cache = imported.get(key)
+    if (!cache) imported.set(key, (cache = new PromiseCache()))
+    return cache.get(() => importPrivateKeyPem(this.#pem, this.#password))
   }
 
   /** Always rejects: a key held in a secret cannot be replaced from inside the program. */

@@ -3,6 +3,7 @@ import { importPrivateKeyPem, exportPrivateKeyPem } from '../../crypto/pkcs8-laz
 import { exportPublicKeyPem, generateRsaKeyPair } from '../../crypto/rsa.js'
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type FileAccess } from './file-access.js'
 import type { KeyStore } from '../types.js'
+import { PromiseCache } from '../../promise-cache.js'
 
 /** Options of {@link FileKeyStore}. */
 export interface FileKeyStoreOptions {
@@ -41,7 +42,8 @@ export class FileKeyStore implements KeyStore {
   readonly keyDir: string
   readonly #password: string | undefined
   readonly #files: FileAccess
-  #pair: Promise<CryptoKeyPair> | undefined
+  // A failure (wrong password, unreadable directory) is forgotten: the next call tries again.
+  readonly #pair = new PromiseCache<CryptoKeyPair>()
 
   constructor(options: FileKeyStoreOptions) {
     const { keyDir = DEFAULT_KEY_DIR, password, files } = options ?? ({} as FileKeyStoreOptions)
@@ -72,12 +74,7 @@ export class FileKeyStore implements KeyStore {
    * generation of the same size.
    */
   getOrCreate(generate: (extractable?: boolean) => Promise<CryptoKeyPair>): Promise<CryptoKeyPair> {
-    const pending = (this.#pair ??= this.#loadOrCreate(generate))
-    // A failure (wrong password, unreadable directory) must not stick: the next call tries again.
-    pending.catch(() => {
-      if (this.#pair === pending) this.#pair = undefined
-    })
-    return pending
+    return this.#pair.get(() => this.#loadOrCreate(generate))
   }
 
   /**
@@ -85,7 +82,7 @@ export class FileKeyStore implements KeyStore {
    * gone for good: answers sealed to it can no longer be opened, by this client or the Python one.
    */
   async delete(): Promise<void> {
-    this.#pair = undefined
+    this.#pair.clear()
     await this.#files.remove(this.privateKeyPath)
     await this.#files.remove(this.publicKeyPath)
   }

@@ -87,7 +87,7 @@ describe('nomyo-secure proxy refuses what it must', () => {
     const atLimit = await raw(proxy.url, { headers: JSON_TYPE, body: Buffer.alloc(10 * 1024 * 1024, 0x20) })
     expect(atLimit.status).toBe(400)
     expect(router.wire).toHaveLength(0)
-    expect(proxy.logLines().map((line) => line.split(' ')[3])).toEqual(['413', '413', '400'])
+    expect((await proxy.waitForLogLines(3)).map((line) => line.split(' ')[3])).toEqual(['413', '413', '400'])
   })
 
   it('DNS rebinding: a request addressed to another host name is refused (421), a loopback name is served', async () => {

@@ -49,7 +49,7 @@ describe.each<Runtime>(['deno', 'bun'])('nomyo-secure proxy on %s', (runtime) =>
 
       const health = await fetch(`${proxy.url}/healthz`)
       expect(await health.json()).toMatchObject({ status: 'ok', router: { reachable: true, fingerprint: routerFingerprint } })
-      expect(proxy.logLines()).toHaveLength(3)
+      expect(await proxy.waitForLogLines(3)).toHaveLength(3)
       expect(proxy.output()).not.toContain(PROMPT)
     } finally {
       await proxy.stop()

@@ -49,8 +49,8 @@ async function setUp(
 }
 
 /** Nothing the user said or the model answered is in the proxy's output. */
-function expectNoContent(proxy: ProxyCli, ...canaries: string[]) {
-  expect(proxy.logLines().length).toBeGreaterThan(0)
+async function expectNoContent(proxy: ProxyCli, ...canaries: string[]) {
+  expect((await proxy.waitForLogLines(1)).length).toBeGreaterThan(0)
   for (const canary of canaries) expect(proxy.output()).not.toContain(canary)
   expect(proxy.output()).not.toContain(ROUTER_KEY)
 }
@@ -72,8 +72,10 @@ describe('nomyo-secure proxy with the openai package', () => {
     )
     expect(router.hits.map((hit) => hit.path)).toEqual(['/pki/public_key', SECURE_PATH])
 
-    expect(proxy.logLines()).toEqual([expect.stringMatching(/ POST \/v1\/chat\/completions 200 id=[0-9a-f-]{36} in=\d+B out=\d+B \d+ms$/)])
-    expectNoContent(proxy, PROMPT, 'merger', 'sk-local-placeholder')
+    expect(await proxy.waitForLogLines(1)).toEqual([
+      expect.stringMatching(/ POST \/v1\/chat\/completions 200 id=[0-9a-f-]{36} in=\d+B out=\d+B \d+ms$/),
+    ])
+    await expectNoContent(proxy, PROMPT, 'merger', 'sk-local-placeholder')
   })
 
   it('tools: the tool definition travels sealed and the tool call comes back', async () => {
@@ -120,7 +122,7 @@ describe('nomyo-secure proxy with the openai package', () => {
     const events = await raw.text()
     expect(events.trimEnd().endsWith('data: [DONE]')).toBe(true)
     expect(events).not.toContain('"usage":{')
-    expectNoContent(proxy, PROMPT)
+    await expectNoContent(proxy, PROMPT)
   })
 
   it('the AI SDK (openai-compatible, plain fetch) through the proxy: generateText and streamText', async () => {
@@ -135,7 +137,7 @@ describe('nomyo-secure proxy with the openai package', () => {
     expect(await streamed.usage).toMatchObject({ inputTokens: 1, outputTokens: 2, totalTokens: 3 })
     expect(router.wire).toHaveLength(2)
     for (const wire of router.wire) expect(containsBytes(wire, PROMPT)).toBe(false)
-    expectNoContent(proxy, PROMPT)
+    await expectNoContent(proxy, PROMPT)
   })
 
   it('a request X-Security-Tier header overrides --security-tier', async () => {
@@ -166,8 +168,8 @@ describe('nomyo-secure proxy with the openai package', () => {
     const failed = await ask().catch((error: unknown) => error)
     expect(failed).toBeInstanceOf(OpenAI.InternalServerError)
     expect((failed as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(500)
-    expect(proxy.logLines().map((line) => line.split(' ')[3])).toEqual(['401', '403', '429', '500'])
-    expectNoContent(proxy, PROMPT)
+    expect((await proxy.waitForLogLines(4)).map((line) => line.split(' ')[3])).toEqual(['401', '403', '429', '500'])
+    await expectNoContent(proxy, PROMPT)
   })
 
   it('a router that is down is a 502, one too slow a 504, both in OpenAI shape', async () => {

@@ -28,6 +28,11 @@ export interface ProxyCli {
   output(): string
   /** The request log lines so far (one per request). */
   logLines(): string[]
+  /**
+   * The log lines once there are `count` of them: a line is written when its answer has been sent,
+   * so it may reach the test's pipe just after the answer itself.
+   */
+  waitForLogLines(count: number): Promise<string[]>
   stop(): Promise<void>
 }
 
@@ -78,12 +83,14 @@ export function startProxy(
       if (!match) return
       clearTimeout(timer)
       child.stdout.off('data', check)
-      resolve({
-        url: match[1]!,
-        output: () => output,
-        logLines: () => output.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line)),
-        stop,
-      })
+      const logLines = () => output.split('\n').filter((line) => /^\d\d:\d\d:\d\d\.\d{3} /.test(line))
+      const waitForLogLines = async (count: number) => {
+        for (let waited = 0; logLines().length < count && waited < 5000; waited += 20) {
+          await new Promise((done) => setTimeout(done, 20))
+        }
+        return logLines()
+      }
+      resolve({ url: match[1]!, output: () => output, logLines, waitForLogLines, stop })
     }
     child.stdout.on('data', check)
     child.once('exit', (code) => {

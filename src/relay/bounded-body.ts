@@ -32,7 +32,8 @@ export async function readBounded(request: Request, limit: number): Promise<Uint
 
 /**
  * Passes a router answer through as it streams, erroring the stream past `limit` (the client then
- * sees a broken body, never an unbounded one). `onEnd` learns how many bytes went through.
+ * sees a broken body, never an unbounded one). `onEnd` learns how many bytes went through, once,
+ * whether the body ended or was cut.
  */
 export function passBounded(body: ReadableStream<Uint8Array>, limit: number, onEnd: (bytes: number) => void): ReadableStream<Uint8Array> {
   let size = 0
@@ -40,8 +41,9 @@ export function passBounded(body: ReadableStream<Uint8Array>, limit: number, onE
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         size += chunk.length
-        if (size > limit) controller.error(new BodyTooLarge())
-        else controller.enqueue(chunk)
+        if (size <= limit) return controller.enqueue(chunk)
+        onEnd(size)
+        controller.error(new BodyTooLarge())
       },
       flush: () => onEnd(size),
     }),

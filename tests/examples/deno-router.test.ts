@@ -3,9 +3,12 @@
  * permissions its README gives, in an app that installed nomyo-secure: our client and the Python
  * client round-trip through it to a stubbed upstream on 127.0.0.1.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routerPem } from '../helpers/keys.js'
-import { binary } from '../runtimes/harness.js'
+import { REPO_ROOT, binary, run } from '../runtimes/harness.js'
 import {
   NOMYO_API_KEY,
   UPSTREAM_KEY,
@@ -20,11 +23,13 @@ import {
 const DENO = binary('@deno/linux-x64-glibc/deno', '.bin/deno')
 let upstream: Upstream
 let url = ''
+let appDir = ''
 const cleanup: Array<() => unknown> = []
 
 beforeAll(async () => {
   upstream = await startUpstream()
   const app = exampleApp('deno-router')
+  appDir = app.dir
   cleanup.push(() => upstream.close(), app.remove)
   const server = await startServer(
     DENO,
@@ -42,6 +47,20 @@ afterAll(async () => {
 })
 
 describe('examples/deno-router: Deno.serve(handler)', () => {
+  it('type-checks with Deno against the package sources, as JSR serves them', async () => {
+    // The sources, not dist: Deno does not map dist's `.d.ts` imports of bundled-away `.js` files.
+    const source = (path: string) => pathToFileURL(join(REPO_ROOT, path)).href
+    const imports = {
+      'nomyo-secure/router': source('src/router/index.ts'),
+      '#platform/bytes': source('src/platform/bytes-web.ts'),
+      valibot: 'npm:valibot@^1.5.0',
+    }
+    writeFileSync(join(appDir, 'check-map.json'), JSON.stringify({ imports }))
+    const args = ['check', '--cached-only', '--sloppy-imports', '--node-modules-dir=manual', '--import-map', 'check-map.json', 'main.ts']
+    const checked = await run(DENO, args, { cwd: appDir })
+    expect(checked.code, checked.stderr).toBe(0)
+  }, 90_000)
+
   it('round-trips our client through the router to the upstream, with the upstream key', async () => {
     const completion = await askWithOurClient(url, 'hello from node', NOMYO_API_KEY)
     expect(completion.choices[0]!.message.content).toBe('echo: hello from node')

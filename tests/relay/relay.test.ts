@@ -170,6 +170,22 @@ describe('relay: what it refuses', () => {
   })
 })
 
+describe('relay: bounded answers', () => {
+  it('cuts a router answer past the limit instead of passing it on, and still reports the request', async () => {
+    const reported: RelayEvent[] = []
+    const relay = createRelay({
+      routerUrl: 'https://router.invalid',
+      maxBodyBytes: 1000,
+      fetch: async () => new Response(new Uint8Array(5000)),
+      onRequest: (event) => reported.push(event),
+    })
+    const response = await relay(new Request('https://relay.example/pki/public_key'))
+    await expect(response.arrayBuffer()).rejects.toThrow()
+    expect(reported).toMatchObject([{ path: '/pki/public_key', status: 200 }])
+    expect(reported[0]!.bytesOut).toBeGreaterThan(1000)
+  })
+})
+
 describe('relay: CORS and the router answer headers', () => {
   it('answers the preflight of an allowed origin with the protocol headers', async () => {
     const response = await relayFetch('/v1/chat/secure_completion', {

@@ -5,10 +5,13 @@
  *
  * @packageDocumentation
  */
-import { entryPoints } from './entry.js'
-import { indexedDBKeys } from './key-options.js'
+import { type EntryPoints, entryPoints } from './entry.js'
+import { indexedDBKeys, type BrowserKeyOptions } from './key-options.js'
 
 export * from './with-key-slot.js'
+
+/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+const entry: EntryPoints<BrowserKeyOptions> = entryPoints({ keys: indexedDBKeys })
 
 /**
  * The entry points for browsers: `SecureChatCompletion` (the OpenAI-shaped client),
@@ -23,17 +26,31 @@ export * from './with-key-slot.js'
  * const answer = await client.create({ model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: 'Hello' }] })
  * if (!client.client.keysPersisted) notice.textContent = 'This browser does not keep keys: a new key is made on every visit'
  * ```
+ */
+export const SecureChatCompletion: EntryPoints<BrowserKeyOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+
+/**
+ * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
+ * same key options as {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/browser'
  * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keySlot: 'support-chat' })
  * const { fingerprint } = await client.publicKey()
  * ```
+ */
+export const SecureCompletionClient: EntryPoints<BrowserKeyOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+
+/**
+ * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
+ * {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
  * ```
  */
-export const { SecureChatCompletion, SecureCompletionClient, createSecureFetch } = entryPoints({ keys: indexedDBKeys })
+export const createSecureFetch: EntryPoints<BrowserKeyOptions>['createSecureFetch'] = entry.createSecureFetch
 export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
 export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

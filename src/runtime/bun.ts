@@ -8,11 +8,15 @@
  * @packageDocumentation
  */
 import { bunFiles } from '../keystore/files/bun.js'
-import { entryPoints } from './entry.js'
+import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
+import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
 export { bunFiles }
+
+/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(bunFiles) })
 
 /**
  * The entry points for Bun: `SecureChatCompletion` (the OpenAI-shaped client),
@@ -24,16 +28,30 @@ export { bunFiles }
  * import { SecureChatCompletion } from 'nomyo-secure/bun'
  * const client = new SecureChatCompletion({ apiKey: Bun.env.NOMYO_API_KEY, keyDir: 'client_keys', keyPassword: Bun.env.NOMYO_KEY_PASSWORD })
  * ```
+ */
+export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+
+/**
+ * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
+ * same key options as {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/bun'
  * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keyDir: 'client_keys' })
  * ```
+ */
+export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+
+/**
+ * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
+ * {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai', keyDir: 'client_keys' }) })
  * ```
  */
-export const { SecureChatCompletion, SecureCompletionClient, createSecureFetch } = entryPoints({ keys: fileKeys(bunFiles) })
+export const createSecureFetch: EntryPoints<KeyDirOptions>['createSecureFetch'] = entry.createSecureFetch
 export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
 export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

@@ -6,10 +6,13 @@
  *
  * @packageDocumentation
  */
-import { entryPoints } from './entry.js'
-import { secretKeys } from './key-options.js'
+import { type EntryPoints, entryPoints } from './entry.js'
+import { secretKeys, type SecretKeyOptions } from './key-options.js'
 
 export * from './with-secret-key.js'
+
+/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+const entry: EntryPoints<SecretKeyOptions> = entryPoints({ keys: secretKeys })
 
 /**
  * The entry points for Workers and edge runtimes: `SecureChatCompletion` (the OpenAI-shaped
@@ -28,16 +31,30 @@ export * from './with-secret-key.js'
  *   },
  * }
  * ```
+ */
+export const SecureChatCompletion: EntryPoints<SecretKeyOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+
+/**
+ * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
+ * same key options as {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/workers'
  * const client = new SecureCompletionClient({ privateKeyPem: env.NOMYO_CLIENT_KEY })
  * ```
+ */
+export const SecureCompletionClient: EntryPoints<SecretKeyOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+
+/**
+ * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
+ * {@link SecureChatCompletion}.
+ *
  * @example
  * ```ts
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
  * ```
  */
-export const { SecureChatCompletion, SecureCompletionClient, createSecureFetch } = entryPoints({ keys: secretKeys })
+export const createSecureFetch: EntryPoints<SecretKeyOptions>['createSecureFetch'] = entry.createSecureFetch
 export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
 export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

@@ -4,16 +4,10 @@
  * can read neither a prompt nor an answer (the very middle box the protocol is built to defeat).
  */
 import { normalizeRouterUrl } from '../client/options.js'
-import {
-  HEADER_PAYLOAD_ID,
-  HEADER_PUBLIC_KEY,
-  HEADER_SECURITY_TIER,
-  MAX_RESPONSE_BYTES,
-  PUBLIC_KEY_PATH,
-  SECURE_COMPLETION_PATH,
-} from '../protocol/constants.js'
+import { HEADER_PAYLOAD_ID, MAX_RESPONSE_BYTES, PUBLIC_KEY_PATH, SECURE_COMPLETION_PATH } from '../protocol/constants.js'
 import { BodyTooLarge, passBounded, readBounded } from './bounded-body.js'
 import { type AllowedOrigins, corsFor, preflightHeaders } from './cors.js'
+import { pageAnswerHeaders, routerRequestHeaders } from './headers.js'
 
 /** What the relay reports once per request: no body, no header value but the payload id. */
 export interface RelayEvent {
@@ -49,13 +43,6 @@ export interface RelayOptions {
   /** Called once per request with facts that carry no content. Nothing is logged without it. */
   onRequest?(event: RelayEvent): void
 }
-
-/** Request headers the router needs, passed on byte for byte; everything else (cookies!) stays behind. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', HEADER_PAYLOAD_ID, HEADER_PUBLIC_KEY, HEADER_SECURITY_TIER]
-
-/** Answer headers that describe one hop or the relay's body, not the router's answer; and CORS, which is the relay's. */
-const DROPPED_RESPONSE_HEADERS =
-  /^(connection|keep-alive|proxy-.*|te|trailer|transfer-encoding|upgrade|content-length|content-encoding|set-cookie|access-control-.*)$/i
 
 /**
  * Creates the relay handler: `GET /pki/public_key` and `POST /v1/chat/secure_completion` (under any
@@ -120,12 +107,6 @@ export function createRelay(options: RelayOptions): (request: Request) => Promis
     const method = target === SECURE_COMPLETION_PATH ? 'POST' : 'GET'
     if (request.method !== method && !(method === 'GET' && request.method === 'HEAD')) return fail(405, `Use ${method}`)
 
-    const headers = new Headers()
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = request.headers.get(name)
-      if (value !== null) headers.set(name, value)
-    }
-    if (options.apiKey) headers.set('Authorization', `Bearer ${options.apiKey}`)
     facts.payloadId = request.headers.get(HEADER_PAYLOAD_ID) ?? undefined
     let body: Uint8Array | undefined
     if (method === 'POST') {
@@ -137,12 +118,18 @@ export function createRelay(options: RelayOptions): (request: Request) => Promis
       facts.bytesIn = body.length
     }
 
+    // One deadline for the whole exchange, answer body included; the page hanging up ends it too.
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), timeout)
     const abort = () => controller.abort()
     request.signal?.addEventListener('abort', abort)
+    const release = () => {
+      clearTimeout(timer)
+      request.signal?.removeEventListener('abort', abort)
+    }
     let upstream: Response
     try {
+      const headers = routerRequestHeaders(request, options.apiKey)
       upstream = await send(
         new Request(routerUrl + target, {
           method: request.method,
@@ -153,30 +140,23 @@ export function createRelay(options: RelayOptions): (request: Request) => Promis
         }),
       )
     } catch {
-      clearTimeout(timer)
-      return controller.signal.aborted && !request.signal?.aborted
-        ? fail(504, 'The router did not answer in time')
-        : fail(502, 'The router could not be reached')
+      release()
+      const timedOut = controller.signal.aborted && !request.signal?.aborted
+      return timedOut ? fail(504, 'The router did not answer in time') : fail(502, 'The router could not be reached')
     }
     // A redirect would send the page (or the key) somewhere the app never chose: refuse it.
     if (upstream.status >= 300 && upstream.status < 400) {
-      clearTimeout(timer)
+      release()
       await upstream.body?.cancel()
       return fail(502, 'The router answered with a redirect')
     }
-    const passed = new Headers()
-    for (const [name, value] of upstream.headers) if (!DROPPED_RESPONSE_HEADERS.test(name)) passed.append(name, value)
-    // A cross-origin page reads the router's own headers (such as its key-binding advertisement) only when exposed.
-    if (cors.headers['Access-Control-Allow-Origin'] && [...passed.keys()].length)
-      passed.set('Access-Control-Expose-Headers', [...passed.keys()].join(', '))
     const finish = (bytes: number) => {
-      clearTimeout(timer)
-      request.signal?.removeEventListener('abort', abort)
+      release()
       facts.bytesOut = bytes
       report(upstream.status)
     }
-    for (const [name, value] of Object.entries(cors.headers)) passed.set(name, value)
     if (!upstream.body) finish(0)
-    return new Response(upstream.body && passBounded(upstream.body, limit, finish), { status: upstream.status, headers: passed })
+    const headers = pageAnswerHeaders(upstream.headers, cors.headers)
+    return new Response(upstream.body && passBounded(upstream.body, limit, finish), { status: upstream.status, headers })
   }
 }

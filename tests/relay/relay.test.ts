@@ -170,6 +170,17 @@ describe('relay: what it refuses', () => {
   })
 })
 
+describe('relay: a router that is down or slow', () => {
+  it('answers 502 when the router cannot be reached and 504 when it does not answer in time', async () => {
+    const down = createRelay({ routerUrl: 'http://127.0.0.1:1', allowHttp: true })
+    expect((await down(new Request('https://relay.example/pki/public_key'))).status).toBe(502)
+    const hanging = (request: Request) =>
+      new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(new Error('aborted'))))
+    const slow = createRelay({ routerUrl: 'https://router.invalid', timeout: 50, fetch: hanging })
+    expect((await slow(new Request('https://relay.example/pki/public_key'))).status).toBe(504)
+  })
+})
+
 describe('relay: bounded answers', () => {
   it('cuts a router answer past the limit instead of passing it on, and still reports the request', async () => {
     const reported: RelayEvent[] = []

@@ -12,6 +12,7 @@ describe('nomyo-secure bin', () => {
     const help = run('--help')
     expect(help.status).toBe(0)
     expect(help.stdout).toMatch(/^ {2}router /m)
+    expect(help.stdout).toMatch(/^ {2}proxy /m)
     const bare = run()
     expect(bare.status).toBe(2)
     expect(bare.stderr).toContain('Usage: nomyo-secure <command>')
@@ -21,6 +22,29 @@ describe('nomyo-secure bin', () => {
     const result = run('serve')
     expect(result.status).toBe(2)
     expect(result.stderr).toContain('unknown command "serve"')
+  })
+
+  it('runs the proxy command with its own options', () => {
+    const help = run('proxy', '--help')
+    expect(help.status).toBe(0)
+    for (const option of [
+      '--router',
+      '--api-key',
+      '--pin',
+      '--router-key-file',
+      '--key-dir',
+      '--security-tier',
+      '--key-binding',
+      '--timeout',
+      '--local-token',
+      '--pass-api-key',
+      '--cors-origin',
+    ]) {
+      expect(help.stdout).toContain(option)
+    }
+    const bad = run('proxy', '--security-tier', 'ultra')
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('--security-tier must be one of')
   })
 
   it('runs the router command with its own options', () => {

@@ -31,7 +31,7 @@ export const runProxy: Command = async (argv, env) => {
   }
 
   const routerPublicKey = options.routerKeyFile ? await readRouterKey(options.routerKeyFile) : undefined
-  const secureFetch = createSecureFetch(await fetchOptions(options, routerPublicKey))
+  const secureFetch = createSecureFetch(fetchOptions(options, routerPublicKey))
   // The client key is made (or loaded from --key-dir) now, not on the first request.
   const client = await secureFetch.client.publicKey()
   const routerUrl = secureFetch.client.routerUrl
@@ -65,7 +65,7 @@ export const runProxy: Command = async (argv, env) => {
   return undefined
 }
 
-async function fetchOptions(options: ProxySettings, routerPublicKey: string | undefined): Promise<SecureFetchOptions> {
+function fetchOptions(options: ProxySettings, routerPublicKey: string | undefined): SecureFetchOptions {
   const settings: SecureFetchOptions = { timeout: options.timeoutMs }
   if (options.router) {
     settings.baseUrl = options.router

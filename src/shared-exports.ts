@@ -6,7 +6,9 @@
 export type { CreateChatCompletion } from './client/secure-chat-completion.js'
 export { ChatCompletionStream, completionToChunks, type ChatCompletionStreamPromise, type ChunkOptions } from './client/stream.js'
 export type { SecureFetch } from './fetch/secure-fetch.js'
-export type { RequestOptions, GenerateKeysOptions } from './client/secure-completion-client.js'
+export type { RequestOptions, GenerateKeysOptions, ClientOverrides, PublicKeyInfo } from './client/secure-completion-client.js'
+export type { ChatOverrides } from './client/secure-chat-completion.js'
+export { VERSION } from './version.js'
 export type {
   ChatCompletion,
   ChatCompletionParams,

@@ -4,19 +4,37 @@
  */
 import { type ChatCompletion, type ChatCompletionParams, requireChatCompletion } from '../protocol/completion.js'
 import { randomId } from '../crypto/random.js'
-import { SecureCompletionClient, type RequestOptions, type SecureCompletionClientOptions } from './secure-completion-client.js'
+import {
+  SecureCompletionClient,
+  type ClientOverrides,
+  type RequestOptions,
+  type SecureCompletionClientOptions,
+} from './secure-completion-client.js'
 import { checkApiKey, normalizeRouterUrl } from './options.js'
-import { MemoryKeyStore } from '../keystore/memory.js'
 import { streamCompletion, type ChatCompletionStreamPromise } from './stream.js'
-import type { KeyStore } from '../keystore/types.js'
 
 /** Options of {@link SecureChatCompletion}. */
 export interface SecureChatCompletionOptions extends Omit<SecureCompletionClientOptions, 'routerUrl'> {
-  /** Router base URL. Default `https://api.nomyo.ai`. */
+  /**
+   * Router base URL. Default `https://api.nomyo.ai:12435`, the reference client's default; in
+   * Node, Deno and Bun `NOMYO_BASE_URL` when set.
+   */
   baseUrl?: string
-  /** Bearer API key sent in the `Authorization` header (never inside the payload). */
+  /**
+   * Bearer API key sent in the `Authorization` header (never inside the payload). In Node, Deno
+   * and Bun `NOMYO_API_KEY` when not given.
+   */
   apiKey?: string
 }
+
+/** What {@link SecureChatCompletion.withOptions} may change. */
+export interface ChatOverrides extends Omit<ClientOverrides, 'routerUrl'> {
+  baseUrl?: string
+  apiKey?: string
+}
+
+/** Hands the protocol client of a `withOptions()` copy to the constructor, outside the public options. */
+const CLIENT = Symbol('client')
 
 /**
  * `create` typed as in the `openai` package: `stream: true` gives a stream of chunks, anything
@@ -55,19 +73,18 @@ export interface CreateChatCompletion {
 export class SecureChatCompletion {
   /** The protocol client behind `baseUrl`; use it for keys (`generateKeys`, `loadKeys`, `publicKey`). */
   readonly client: SecureCompletionClient
-  readonly #options: SecureChatCompletionOptions
   readonly #apiKey: string | undefined
+  readonly #allowHttp: boolean
   readonly #others = new Map<string, SecureCompletionClient>()
 
   /** The same `create` in the shape of the official `openai` package. */
   readonly chat: { completions: { create: CreateChatCompletion } }
 
   constructor(options: SecureChatCompletionOptions = {}) {
-    const { baseUrl = 'https://api.nomyo.ai', apiKey, ...rest } = options
-    // One key store for every router this object talks to, so the client key stays the same.
-    this.#options = { ...options, keyStore: options.keyStore ?? new MemoryKeyStore() }
+    const { baseUrl, apiKey, ...rest } = options
     this.#apiKey = checkApiKey(apiKey)
-    this.client = new SecureCompletionClient({ ...rest, keyStore: this.#options.keyStore, routerUrl: baseUrl })
+    this.#allowHttp = options.allowHttp === true
+    this.client = (options as { [CLIENT]?: SecureCompletionClient })[CLIENT] ?? new SecureCompletionClient({ ...rest, routerUrl: baseUrl })
     this.chat = {
       completions: {
         create: ((params: ChatCompletionParams, requestOptions?: RequestOptions) =>
@@ -115,26 +132,32 @@ export class SecureChatCompletion {
     return requireChatCompletion(await client.sendSecureRequest({ ...payload, stream: false }, randomId(), apiKey, security_tier, options))
   }
 
-  /** A client for a per-call `base_url`, sharing the key store. */
+  /**
+   * A client with some options changed that shares this one's key pair (and, for the same
+   * `baseUrl`, its cached router key), as `withOptions` in the `openai` package.
+   *
+   * @example
+   * ```ts
+   * const tenant = client.withOptions({ apiKey: tenantKey, headers: { 'X-Tenant': tenantId }, maxRetries: 0 })
+   * ```
+   */
+  withOptions(overrides: ChatOverrides): this {
+    const { baseUrl, apiKey, ...rest } = overrides
+    const client = this.client.withOptions(baseUrl === undefined ? rest : { ...rest, routerUrl: baseUrl })
+    return new (this.constructor as typeof SecureChatCompletion)({
+      allowHttp: overrides.allowHttp ?? this.#allowHttp,
+      apiKey: 'apiKey' in overrides ? apiKey : this.#apiKey,
+      [CLIENT]: client,
+    } as SecureChatCompletionOptions) as this
+  }
+
+  /** A client for a per-call `base_url`, sharing the key pair, kept for the next call to the same router. */
   #clientFor(baseUrl: string): SecureCompletionClient {
-    const url = normalizeRouterUrl(baseUrl, this.#options.allowHttp === true, 'base_url')
+    const url = normalizeRouterUrl(baseUrl, this.#allowHttp, 'base_url')
     if (url === this.client.routerUrl) return this.client
     let other = this.#others.get(url)
     if (!other) {
-      // Pins stay: they bind every router this client may reach. A known router PEM belongs to baseUrl only.
-      const { baseUrl: _ignored, apiKey: _key, routerPublicKey: _pk, ...rest } = this.#options
-      const main = this.client
-      // Whatever pair the main client has (loaded, generated or stored) is the one used everywhere.
-      const shared: KeyStore = {
-        get persistent() {
-          return main.keysPersisted
-        },
-        getOrCreate: () => main._keyPair(),
-        delete: async () => {
-          await main.rotateKeys()
-        },
-      }
-      other = new SecureCompletionClient({ ...rest, keyStore: shared, routerUrl: url })
+      other = this.client.withOptions({ routerUrl: url })
       this.#others.set(url, other)
     }
     return other

@@ -5,68 +5,31 @@
 import { APIUserAbortError, ProtocolError, SecurityError } from '../errors.js'
 import { InvalidRequestError } from '../api-errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
-import { exportPublicKeyPem, generateRsaKeyPair, importPublicKeyPem, normalizeFingerprint } from '../crypto/rsa.js'
-import { importPrivateKeyPem, exportPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
+import { normalizeFingerprint } from '../crypto/rsa.js'
 import { randomId } from '../crypto/random.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
 import type { SecureMetadata, SecureResponse } from '../protocol/completion.js'
 import * as P from '../protocol/constants.js'
-import { send, type FetchFunction } from '../transport/http.js'
-import type { Logger } from '../transport/logger.js'
+import { send, type TransportSettings } from '../transport/http.js'
 import { MemoryKeyStore } from '../keystore/memory.js'
 import type { KeyStore } from '../keystore/types.js'
-import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, isPemText, type FileAccess } from '../keystore/files/file-access.js'
 import { RouterKeyCache, type RouterKey } from './router-key.js'
-import { describeKeyPair, type ClientKeys } from './client-keys.js'
+import { ClientKeyPair, type GenerateKeysOptions, type PublicKeyInfo } from './client-key-pair.js'
+import type { ClientOverrides, RequestOptions, SecureCompletionClientOptions } from './client-options.js'
 import { checkApiKey, checkPositive, checkSecurityTier, normalizeRouterUrl } from './options.js'
 import { raceAbort } from './abort.js'
-import { PromiseCache } from '../promise-cache.js'
 
-/** Options of {@link SecureCompletionClient}. */
-export interface SecureCompletionClientOptions {
-  /** Router base URL. Default `https://api.nomyo.ai:12434`. */
-  routerUrl?: string
-  /** Allow `http://` (local development only). Default false: http URLs throw a `SecurityError`. */
-  allowHttp?: boolean
-  /** Zero plaintext byte buffers as soon as they are used (best effort in JS). Default true. */
-  secureMemory?: boolean
-  /** Milliseconds per attempt, including reading the answer. Default 300 000. */
-  timeout?: number
-  /** Retries of retryable failures (connection refused, 408/429/502/503/504). Default 2. */
-  maxRetries?: number
-  /** A `fetch` to use instead of the global one. */
-  fetch?: FetchFunction
-  /** Where the client key pair lives. Default: memory (a fresh pair per client, like the reference). */
-  keyStore?: KeyStore
-  /** RSA modulus of generated keys. Default 4096. */
-  keySize?: number
-  /** SHA-256 fingerprints (hex of the SPKI DER) the router key must match; empty means no pinning. */
-  routerKeyPins?: string[]
-  /** The router's public key PEM, when known in advance: it is then never fetched. */
-  routerPublicKey?: string
-  /** Largest answer read, in bytes. Default 16 MiB. */
-  maxResponseBytes?: number
-  /** Receives diagnostics; nothing is logged without one. */
-  logger?: Logger
-  /** File access for key files (set by the Node, Deno and Bun entries). */
-  files?: FileAccess
-}
+export type { ClientOverrides, RequestOptions, SecureCompletionClientOptions } from './client-options.js'
+export type { GenerateKeysOptions, PublicKeyInfo } from './client-key-pair.js'
 
-/** Per-request options. */
-export interface RequestOptions {
-  signal?: AbortSignal
-  /** Overrides the client's `timeout` for this request. */
-  timeout?: number
+/** What a client made by `withOptions()` takes over from the client it came from. */
+interface Shared {
+  keyPair: ClientKeyPair
+  routerKey: RouterKeyCache | undefined
 }
-
-/** Options of {@link SecureCompletionClient.generateKeys}. */
-export interface GenerateKeysOptions {
-  saveToFile?: boolean
-  keyDir?: string
-  password?: string
-  keySize?: number
-}
+/** Carries {@link Shared} into the constructor without making it part of the public options. */
+const SHARED = Symbol('shared')
 
 /**
  * Seals chat-completion payloads to a NOMYO router and opens its sealed answers.
@@ -81,10 +44,8 @@ export class SecureCompletionClient {
   readonly routerUrl: string
   readonly secureMemory: boolean
   readonly #options: SecureCompletionClientOptions
-  readonly #keyStore: KeyStore
+  readonly #keyPair: ClientKeyPair
   readonly #routerKey: RouterKeyCache
-  // A failed load (a refused key, an unreadable key file) is forgotten: the next request tries again.
-  readonly #keys = new PromiseCache<ClientKeys>()
 
   constructor(options: SecureCompletionClientOptions = {}) {
     // Browsers give WebCrypto only to secure contexts: say so here, not as a TypeError from deep inside.
@@ -93,49 +54,57 @@ export class SecureCompletionClient {
         'WebCrypto (crypto.subtle) is unavailable: browsers offer it only to pages served over https:// or from localhost',
       )
     }
+    const shared = (options as { [SHARED]?: Shared })[SHARED]
     this.#options = { ...options }
-    this.routerUrl = normalizeRouterUrl(options.routerUrl ?? 'https://api.nomyo.ai:12434', options.allowHttp === true)
+    this.routerUrl = normalizeRouterUrl(options.routerUrl ?? P.DEFAULT_ROUTER_URL, options.allowHttp === true)
     this.secureMemory = options.secureMemory !== false
     checkPositive(options.timeout, 'timeout', 1)
     checkPositive(options.maxRetries, 'maxRetries', 0, true)
-    this.#keyStore = options.keyStore ?? new MemoryKeyStore()
-    this.#routerKey = new RouterKeyCache(() => this.#fetchRouterPem(), options.routerKeyPins?.map(normalizeFingerprint))
-    if (options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
+    this.#keyPair = shared?.keyPair ?? new ClientKeyPair(options.keyStore ?? new MemoryKeyStore(), options.keySize, options.files)
+    this.#routerKey =
+      shared?.routerKey ?? new RouterKeyCache(() => this.#fetchRouterPem(), options.routerKeyPins?.map(normalizeFingerprint))
+    if (!shared?.routerKey && options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
+  }
+
+  /**
+   * A client with some options changed that shares this one's key pair (and, for the same
+   * `routerUrl`, its cached router key), as `withOptions` in the `openai` package.
+   *
+   * @example
+   * ```ts
+   * const patient = client.withOptions({ timeout: 600_000, maxRetries: 5 })
+   * ```
+   */
+  withOptions(overrides: ClientOverrides): this {
+    const options = { ...this.#options, ...overrides }
+    const sameRouter = normalizeRouterUrl(options.routerUrl ?? P.DEFAULT_ROUTER_URL, options.allowHttp === true) === this.routerUrl
+    // A known router key belongs to its own router only.
+    if (!sameRouter) options.routerPublicKey = undefined
+    const shared: Shared = { keyPair: this.#keyPair, routerKey: sameRouter ? this.#routerKey : undefined }
+    // The same class: a runtime entry's client stays an instance of that entry's class.
+    return new (this.constructor as typeof SecureCompletionClient)({
+      ...options,
+      [SHARED]: shared,
+    } as SecureCompletionClientOptions) as this
   }
 
   /** The key store behind this client (e.g. to show an `IndexedDBKeyStore`'s `status` and `reason`). */
   get keyStore(): KeyStore {
-    return this.#keyStore
+    return this.#keyPair.store
   }
 
   /** Whether the client key pair survives a restart (its key store is persistent and no key was set by hand). */
   get keysPersisted(): boolean {
-    return this.#keyStore.persistent && !this.#manualKeys
+    return this.#keyPair.persisted
   }
-  #manualKeys = false
 
   /**
    * Generates a new RSA key pair and makes it this client's. With `saveToFile` the pair is written
    * in the reference layout (`keyDir/private_key.pem` 0600, encrypted when `password` is given, and
    * `keyDir/public_key.pem`), then the private key is re-imported non-extractable.
    */
-  async generateKeys(options: GenerateKeysOptions = {}): Promise<{ publicKeyPem: string; fingerprint: string }> {
-    const bits = options.keySize ?? this.#options.keySize
-    let keys: Promise<ClientKeys>
-    if (options.saveToFile) {
-      const files = this.#files('generateKeys({ saveToFile: true })')
-      const dir = options.keyDir ?? DEFAULT_KEY_DIR
-      const pair = await generateRsaKeyPair(bits, true)
-      const privatePem = await exportPrivateKeyPem(pair.privateKey, options.password)
-      await files.writeText(files.join(dir, PRIVATE_KEY_FILE), privatePem, 0o600)
-      await files.writeText(files.join(dir, PUBLIC_KEY_FILE), await exportPublicKeyPem(pair.publicKey), 0o644)
-      // Reading back what was written proves the file loads, and leaves only a non-extractable key.
-      keys = importPrivateKeyPem(privatePem, options.password).then(describeKeyPair)
-    } else {
-      keys = generateRsaKeyPair(bits).then(describeKeyPair)
-    }
-    const described = await this.#setKeys(keys)
-    return { publicKeyPem: described.publicPem, fingerprint: described.fingerprint }
+  generateKeys(options: GenerateKeysOptions = {}): Promise<PublicKeyInfo> {
+    return this.#keyPair.generate(options)
   }
 
   /**
@@ -143,41 +112,21 @@ export class SecureCompletionClient {
    * where the runtime has files, a path. The public key is derived from the private key when
    * `publicKey` is not given; when it is given it must match.
    */
-  async loadKeys(privateKey: string, publicKey?: string, password?: string): Promise<{ publicKeyPem: string; fingerprint: string }> {
-    if (typeof privateKey !== 'string') throw new TypeError('loadKeys: privateKey must be PEM text or a file path')
-    const privatePem = isPemText(privateKey) ? privateKey : await this.#files('loadKeys(path)').readText(privateKey)
-    const pair = await importPrivateKeyPem(privatePem, password)
-    const described = await describeKeyPair(pair)
-    if (publicKey !== undefined) {
-      const publicPem = isPemText(publicKey) ? publicKey : await this.#files('loadKeys(path)').readText(publicKey)
-      const given = await describeKeyPair({ privateKey: pair.privateKey, publicKey: await importPublicKeyPem(publicPem, 'public key') })
-      if (given.fingerprint !== described.fingerprint) throw new TypeError('loadKeys: the public key does not belong to the private key')
-    }
-    await this.#setKeys(Promise.resolve(described))
-    return { publicKeyPem: described.publicPem, fingerprint: described.fingerprint }
+  loadKeys(privateKey: string, publicKey?: string, password?: string): Promise<PublicKeyInfo> {
+    return this.#keyPair.load(privateKey, publicKey, password)
   }
 
   /**
    * Replaces the client key pair: the key store forgets the old pair and a new one is generated
    * (and stored, for persistent stores). Answers in flight to the old key can no longer be opened.
    */
-  async rotateKeys(): Promise<{ publicKeyPem: string; fingerprint: string }> {
-    await this.#keyStore.delete()
-    this.#keys.clear()
-    this.#manualKeys = false
-    return this.publicKey()
+  rotateKeys(): Promise<PublicKeyInfo> {
+    return this.#keyPair.rotate()
   }
 
   /** The client public key (SPKI PEM) and its SHA-256 fingerprint, creating the pair if needed. */
-  async publicKey(): Promise<{ publicKeyPem: string; fingerprint: string }> {
-    const keys = await this.#clientKeys()
-    return { publicKeyPem: keys.publicPem, fingerprint: keys.fingerprint }
-  }
-
-  /** @internal The current pair, for the per-call `base_url` clients of a SecureChatCompletion. */
-  async _keyPair(): Promise<CryptoKeyPair> {
-    const keys = await this.#clientKeys()
-    return { privateKey: keys.privateKey, publicKey: keys.publicKey }
+  publicKey(): Promise<PublicKeyInfo> {
+    return this.#keyPair.info()
   }
 
   /** Fetches (once per client; cached) and returns the router's public key PEM, checked against the pins. */
@@ -206,7 +155,7 @@ export class SecureCompletionClient {
   async decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<SecureResponse> {
     const bytes = encryptedResponse instanceof ArrayBuffer ? new Uint8Array(encryptedResponse) : encryptedResponse
     const { parts, algorithm, extra } = parsePackage(bytes)
-    const keys = await this.#clientKeys()
+    const keys = await this.#keyPair.get()
     const answer = decodePlaintext(await open(parts, keys.privateKey), this.secureMemory)
     if (!isPlainObject(answer)) throw new ProtocolError('The decrypted answer is not a JSON object')
     // The router's own `_metadata` keys stay; ours are written over them, as in the reference client.
@@ -239,14 +188,15 @@ export class SecureCompletionClient {
     // after a router key change encodes it again, as the first package was written over it.
     let plaintext: Uint8Array | undefined = encodePlaintext(payload)
     try {
-      const [keys, routerKey] = await raceAbort(Promise.all([this.#clientKeys(), this.#routerKey.get()]), options.signal)
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/octet-stream',
-        [P.HEADER_PAYLOAD_ID]: payloadId,
-        [P.HEADER_PUBLIC_KEY]: keys.header,
-      }
-      if (key) headers.Authorization = `Bearer ${key}`
-      if (tier) headers[P.HEADER_SECURITY_TIER] = tier
+      const [keys, routerKey] = await raceAbort(Promise.all([this.#keyPair.get(), this.#routerKey.get()]), options.signal)
+      // The caller's headers first, so they can never replace one the protocol needs.
+      const headers = new Headers(this.#options.headers)
+      for (const [name, value] of new Headers(options.headers)) headers.set(name, value)
+      headers.set('Content-Type', 'application/octet-stream')
+      headers.set(P.HEADER_PAYLOAD_ID, payloadId)
+      headers.set(P.HEADER_PUBLIC_KEY, keys.header)
+      if (key) headers.set('Authorization', `Bearer ${key}`)
+      if (tier) headers.set(P.HEADER_SECURITY_TIER, tier)
       const post = async (target: RouterKey) => {
         const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target)
         plaintext = undefined
@@ -295,19 +245,6 @@ export class SecureCompletionClient {
     return sealed
   }
 
-  #clientKeys(): Promise<ClientKeys> {
-    return this.#keys.get(() =>
-      this.#keyStore.getOrCreate((extractable) => generateRsaKeyPair(this.#options.keySize, extractable === true)).then(describeKeyPair),
-    )
-  }
-
-  async #setKeys(keys: Promise<ClientKeys>): Promise<ClientKeys> {
-    const described = await keys
-    this.#keys.keep(Promise.resolve(described))
-    this.#manualKeys = true
-    return described
-  }
-
   async #fetchRouterPem(): Promise<string> {
     const answer = await send(
       { url: this.routerUrl + P.PUBLIC_KEY_PATH, method: 'GET', headers: { Accept: 'text/plain' } },
@@ -316,20 +253,14 @@ export class SecureCompletionClient {
     return new TextDecoder().decode(answer.body)
   }
 
-  #transport(options: RequestOptions) {
+  #transport(options: RequestOptions): TransportSettings {
     return {
       fetch: this.#options.fetch,
       timeout: checkPositive(options.timeout, 'timeout', this.#options.timeout ?? 300_000),
-      maxRetries: this.#options.maxRetries ?? 2,
+      maxRetries: checkPositive(options.maxRetries, 'maxRetries', this.#options.maxRetries ?? 2, true),
       maxResponseBytes: this.#options.maxResponseBytes ?? P.MAX_RESPONSE_BYTES,
       logger: this.#options.logger,
     }
-  }
-
-  #files(what: string): FileAccess {
-    const files = this.#options.files
-    if (!files) throw new TypeError(`${what} needs file access, which this runtime entry does not have; pass PEM text instead`)
-    return files
   }
 }
 

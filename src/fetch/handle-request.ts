@@ -2,6 +2,7 @@
 import type { SecureCompletionClient } from '../client/secure-completion-client.js'
 import { completionToChunks } from '../client/stream.js'
 import { randomId } from '../crypto/random.js'
+import { checkApiKey } from '../client/options.js'
 import { requireChatCompletion } from '../protocol/completion.js'
 import type { SecurityTier } from '../protocol/constants.js'
 import { abortReason, errorResponse, responseForError } from './error-response.js'
@@ -37,9 +38,11 @@ export async function handleSecureFetch(
   const payloadId = randomId()
   try {
     const body = parseBody(await request.text())
-    const { stream, stream_options: streamOptions, security_tier: bodyTier, ...payload } = body
+    // The reference client's per-call options travel in headers, never sealed into the payload;
+    // a body `base_url` cannot redirect a secure fetch, which has one router.
+    const { stream, stream_options: streamOptions, security_tier: bodyTier, api_key: bodyKey, base_url: _url, ...payload } = body
     const tier = request.headers.get('x-security-tier') ?? bodyTier ?? defaultTier
-    const key = configuredKey ?? bearerToken(request.headers.get('authorization'))
+    const key = checkApiKey(bodyKey, 'api_key') ?? configuredKey ?? bearerToken(request.headers.get('authorization'))
     const completion = requireChatCompletion(
       await client.sendSecureRequest({ ...payload, stream: false }, payloadId, key, tier as string | undefined, { signal }),
     )

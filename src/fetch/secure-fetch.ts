@@ -15,13 +15,15 @@ let handlerModule: Promise<typeof import('./handle-request.js')> | undefined
 /** Options of {@link createSecureFetch}. */
 export interface SecureFetchOptions extends Omit<SecureCompletionClientOptions, 'routerUrl' | 'maxRetries'> {
   /**
-   * The NOMYO router every chat completion is sealed to and sent to. Default `https://api.nomyo.ai`.
+   * The NOMYO router every chat completion is sealed to and sent to. Default `https://api.nomyo.ai:12435`
+   * (the reference client's), or `NOMYO_BASE_URL` in Node, Deno and Bun.
    * The SDK's own `baseURL` only selects the endpoint: requests never go to it.
    */
   baseUrl?: string
   /**
-   * The API key for every request. When set, the SDK's `Authorization` header is ignored (so the
-   * SDK can be given a placeholder); otherwise its bearer token is used.
+   * The API key for every request (`NOMYO_API_KEY` in Node, Deno and Bun when not given). When set,
+   * the SDK's `Authorization` header is ignored (so the SDK can be given a placeholder); otherwise
+   * its bearer token is used. An `api_key` in a request body wins over both, as a per-call key.
    */
   apiKey?: string
   /** Default security tier; a request's `X-Security-Tier` header overrides it. */
@@ -46,9 +48,10 @@ export type SecureFetch = FetchFunction & {
  * Creates a `fetch` for OpenAI SDKs that encrypts chat completions end to end.
  *
  * - `POST …/chat/completions` with a JSON body: the body is sealed to the router (with `stream`
- *   sent as `false`, `stream_options` and `security_tier` left out), the bearer token becomes the API
- *   key, and the tier comes from the `X-Security-Tier` header, a `security_tier` body field or
- *   `securityTier`. The answer is a 200 JSON `Response` with `x-request-id` set to the payload id,
+ *   sent as `false`; `stream_options` and the reference client's per-call fields `api_key`,
+ *   `base_url` and `security_tier` left out, so they never reach the model), the bearer token becomes
+ *   the API key, and the tier comes from the `X-Security-Tier` header, a `security_tier` body field
+ *   or `securityTier`. The answer is a 200 JSON `Response` with `x-request-id` set to the payload id,
  *   or, when the request asked for `stream: true`, a `text/event-stream` of `chat.completion.chunk`
  *   events ending with `data: [DONE]` — cut from the whole decrypted answer, so every token arrives
  *   at once after decryption.
@@ -72,7 +75,7 @@ export type SecureFetch = FetchFunction & {
  * ```
  */
 export function createSecureFetch(options: SecureFetchOptions = {}): SecureFetch {
-  const { baseUrl = 'https://api.nomyo.ai', apiKey, securityTier, ...rest } = options
+  const { baseUrl, apiKey, securityTier, ...rest } = options
   const configuredKey = checkApiKey(apiKey)
   const defaultTier = checkSecurityTier(securityTier)
   // The SDK above retries by its own policy; retrying here too would multiply its attempts.

@@ -5,6 +5,9 @@ export const PACKAGE_ALGORITHM = 'hybrid-aes256-rsa4096'
 export const KEY_ALGORITHM = 'RSA-OAEP-SHA256'
 export const PAYLOAD_ALGORITHM = 'AES-256-GCM'
 
+/** The reference client's default router (its code, since its "fix: default api url" commit). */
+export const DEFAULT_ROUTER_URL = 'https://api.nomyo.ai:12435'
+
 export const PUBLIC_KEY_PATH = '/pki/public_key'
 export const SECURE_COMPLETION_PATH = '/v1/chat/secure_completion'
 

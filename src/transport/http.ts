@@ -31,7 +31,7 @@ export interface TransportSettings {
 export interface HttpRequest {
   url: string
   method: 'GET' | 'POST'
-  headers: Record<string, string>
+  headers: HeadersInit
   body?: Uint8Array
   signal?: AbortSignal | undefined
   /** The payload id, put on every error as `requestId`. */

@@ -97,6 +97,9 @@ describe('nomyo-secure proxy refuses what it must', () => {
     expect(rebound.status).toBe(421)
     expect(rebound.json.error).toMatchObject({ code: 'host_not_allowed' })
     expect((await raw(proxy.url, { method: 'GET', path: '/healthz', headers: { host: `evil.test:${port}` } })).status).toBe(421)
+    // Whatever the body: an oversized one from the wrong host is refused as the wrong host.
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)
+    expect((await raw(proxy.url, { headers: { ...JSON_TYPE, host: `attacker.example:${port}` }, body: big })).status).toBe(421)
     expect(router.wire).toHaveLength(0)
     expect((await raw(proxy.url, { headers: { ...JSON_TYPE, host: `localhost:${port}` }, body: chat })).status).toBe(200)
   })
@@ -131,6 +134,11 @@ describe('nomyo-secure proxy refuses what it must', () => {
     const allowed = await raw(proxy.url, { headers: { ...JSON_TYPE, origin: 'http://localhost:5173' }, body: chat })
     expect(allowed.status).toBe(200)
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:5173')
+    // The page can read a refusal too, such as its body being too large.
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x20)
+    const tooLarge = await raw(proxy.url, { headers: { ...JSON_TYPE, origin: 'http://localhost:5173' }, body: big })
+    expect(tooLarge.status).toBe(413)
+    expect(tooLarge.headers['access-control-allow-origin']).toBe('http://localhost:5173')
     expect((await raw(proxy.url, { headers: { ...JSON_TYPE, origin: 'http://localhost:8080' }, body: chat })).status).toBe(403)
   })
 

@@ -43,9 +43,6 @@ export function serveBounded(
           `Request bodies are limited to ${maxBodyBytes} bytes`,
           'invalid_request_error',
           'payload_too_large',
-          {
-            connection: 'close',
-          },
         )
         response = options.refused ? await options.refused(new Request(safeUrl(url), init), refused) : refused
       } else {

@@ -16,8 +16,15 @@ export interface ProxyHandlerSettings {
   timeoutMs: number
 }
 
-/** The proxy as a web-standard handler. */
-export function createProxyHandler(settings: ProxyHandlerSettings): (request: Request) => Promise<Response> {
+export interface ProxyHandler {
+  /** Answers a request. */
+  handle(request: Request): Promise<Response>
+  /** Answers a request whose body was refused (413) by the server: the guard still comes first. */
+  refuse(request: Request, refusal: Response): Response
+}
+
+/** The proxy as web-standard handlers. */
+export function createProxyHandler(settings: ProxyHandlerSettings): ProxyHandler {
   const guard = createGuard(settings)
   const chat = { secureFetch: settings.secureFetch, passApiKey: settings.passApiKey, timeoutMs: settings.timeoutMs }
   const info = {
@@ -44,7 +51,10 @@ export function createProxyHandler(settings: ProxyHandlerSettings): (request: Re
       'unknown_url',
     )
   }
-  return async (request) => guard.finish(request, await route(request))
+  return {
+    handle: async (request) => guard.finish(request, await route(request)),
+    refuse: (request, refusal) => guard.finish(request, guard.check(request) ?? refusal),
+  }
 }
 
 function bearer(request: Request): string | undefined {

@@ -37,10 +37,10 @@ export const runProxy: Command = async (argv, env) => {
   const routerUrl = secureFetch.client.routerUrl
 
   const handler = createProxyHandler({ ...options, secureFetch })
-  const logged = withRequestLog(handler, log)
+  const logged = withRequestLog(handler.handle, log)
   const { host, port } = options
-  // A refused body is logged like every request, and never reaches the handler.
-  const refused = (request: Request, response: Response) => withRequestLog(async () => response, log)(request)
+  // A refused body is logged like every request, and never reaches the routes.
+  const refused = (request: Request, response: Response) => withRequestLog(async () => handler.refuse(request, response), log)(request)
   const server = await listen(() => serveBounded(logged, { port, host, maxBodyBytes: MAX_BODY_BYTES, refused }), port)
 
   log(

@@ -345,6 +345,37 @@ describe('packages across the two implementations', () => {
   })
 })
 
+describe('X-Public-Key as the reference client sends it', () => {
+  /** Python's urllib.parse.quote (safe "/"), what the reference client puts in the header. */
+  const pythonQuote = (pem: string) => encodeURIComponent(pem).replaceAll('%2F', '/')
+
+  it.each([
+    ['keys loaded from files: "/" unescaped, trailing newline stripped', (pem: string) => pythonQuote(pem.trimEnd())],
+    ['keys generated in memory: "/" unescaped, newline kept', (pem: string) => pythonQuote(pem)],
+  ])('the Python router accepts it (%s) and our client opens the answer', async (_name, encode) => {
+    const client = new SecureCompletionClient({ routerUrl: baseUrl, allowHttp: true, maxRetries: 0 })
+    await client.loadKeys(clientPem)
+    const { publicKeyPem } = await client.publicKey()
+    const header = encode(publicKeyPem)
+    // The exact form: slashes of the base64 body are there in clear, and nothing else is.
+    expect(header).toContain('/')
+    expect(header).not.toContain('%2F')
+    expect(decodeURIComponent(header)).toBe(header === pythonQuote(publicKeyPem) ? publicKeyPem : publicKeyPem.trimEnd())
+    const payloadId = crypto.randomUUID()
+    const payload = { model: 'm', messages: [{ role: 'user', content: 'reference header' }], stream: false }
+    const response = await fetch(`${baseUrl}/v1/chat/secure_completion`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', 'X-Payload-ID': payloadId, 'X-Public-Key': header },
+      body: await client.encryptPayload(payload),
+    })
+    expect(response.status).toBe(200)
+    const answer = await client.decryptResponse(new Uint8Array(await response.arrayBuffer()), payloadId)
+    expect((answer.choices as Array<{ message: { content: string } }>)[0]!.message.content).toBe('echo: reference header')
+    clientRequests.add(payloadId)
+    expect(logged(payloadId)).toMatchObject({ ok: true, payload })
+  })
+})
+
 describe('negative controls: the Python router rejects wrong packages', () => {
   const b64 = (bytes: ArrayBuffer | Uint8Array) =>
     Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('base64')

@@ -64,9 +64,12 @@ def check_headers(headers):
         pem_bytes = pem.encode('ascii')
     except UnicodeError:
         raise wire.WireError('X-Public-Key does not decode to an ASCII PEM')
-    # The header must be exactly encodeURIComponent(pem): a raw PEM cannot even
-    # travel in a header, and a half-encoded one means a different encoder.
-    if urllib.parse.quote(pem, safe=URI_COMPONENT_SAFE) != encoded_key:
+    # The header must be exactly one of the two encoders' output: encodeURIComponent(pem)
+    # (our client) or urllib.parse.quote(pem) (the reference client: '/' left as it is, and
+    # the PEM's trailing newline stripped when its keys were loaded from files). A raw PEM
+    # cannot even travel in a header, and a half-encoded one means another encoder.
+    if encoded_key not in (urllib.parse.quote(pem, safe=URI_COMPONENT_SAFE),
+                           urllib.parse.quote(pem)):
         raise wire.WireError('X-Public-Key is not the percent-encoding of a PEM')
     client_key = wire.load_public_key_pem(pem_bytes)
 

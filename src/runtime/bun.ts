@@ -10,13 +10,14 @@
 import { bunFiles } from '../keystore/files/bun.js'
 import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
+import { processEnv } from './env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
 export { bunFiles }
 
 /** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
-const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(bunFiles) })
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(bunFiles), env: processEnv })
 
 /**
  * The entry points for Bun: `SecureChatCompletion` (the OpenAI-shaped client),

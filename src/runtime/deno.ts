@@ -10,13 +10,14 @@
 import { denoFiles } from '../keystore/files/deno.js'
 import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
+import { denoEnv } from './env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
 export { denoFiles }
 
 /** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
-const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(denoFiles) })
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(denoFiles), env: denoEnv })
 
 /**
  * The entry points for Deno: `SecureChatCompletion` (the OpenAI-shaped client),

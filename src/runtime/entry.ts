@@ -8,11 +8,17 @@ import { SecureChatCompletion, type SecureChatCompletionOptions } from '../clien
 import { SecureCompletionClient, type SecureCompletionClientOptions } from '../client/secure-completion-client.js'
 import { createSecureFetch, type SecureFetch, type SecureFetchOptions } from '../fetch/secure-fetch.js'
 import type { CoreKeyOptions, KeyChoice } from './key-options.js'
+import type { EnvCapability } from './env.js'
 
 /** What one runtime brings to its entry, a field per capability. `K` is the entry's key options. */
 export interface Platform<K> {
   /** Where the client key lives: `secretKeys` or `indexedDBKeys` (key-options.ts), or `fileKeys(files)` (file-keys.ts). */
   keys: KeyChoice<K>
+  /**
+   * Where `apiKey` and the router URL default from (`NOMYO_API_KEY`, `NOMYO_BASE_URL`; env.ts):
+   * `processEnv`, `denoEnv` or `optionEnv`. Absent in browsers, which have no environment.
+   */
+  env?: EnvCapability<K>
 }
 
 /**
@@ -35,18 +41,21 @@ export interface EntryPoints<K> {
 
 /** Builds the entry points of the runtime described by `platform`, as subclasses of the core's. */
 export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
-  const core = <T extends CoreKeyOptions>(options: (T & K) | undefined): T => platform.keys<T>(options ?? ({} as T & K))
+  // Options given win over the environment's defaults, as in the `openai` package.
+  const core = <T extends CoreKeyOptions>(options: (T & K) | undefined, defaults?: object): T =>
+    platform.keys<T>({ ...defaults, ...options } as T & K)
+  const env = (options: K | undefined) => platform.env?.(options ?? ({} as K))
   return {
     SecureChatCompletion: class extends SecureChatCompletion {
       constructor(options?: SecureChatCompletionOptions & K) {
-        super(core(options))
+        super(core(options, env(options)))
       }
     },
     SecureCompletionClient: class extends SecureCompletionClient {
       constructor(options?: SecureCompletionClientOptions & K) {
-        super(core(options))
+        super(core(options, { routerUrl: env(options)?.baseUrl }))
       }
     },
-    createSecureFetch: (options) => createSecureFetch(core(options)),
+    createSecureFetch: (options) => createSecureFetch(core(options, env(options))),
   }
 }

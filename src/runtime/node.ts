@@ -8,6 +8,7 @@
 import { nodeFiles } from '../keystore/files/node.js'
 import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
+import { processEnv } from './env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
@@ -15,7 +16,7 @@ export { nodeFiles }
 export { serve, type NodeServer } from './node-server.js'
 
 /** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
-const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles) })
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles), env: processEnv })
 
 /**
  * The entry points for Node: `SecureChatCompletion` (the OpenAI-shaped client),

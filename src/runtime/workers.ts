@@ -8,11 +8,13 @@
  */
 import { type EntryPoints, entryPoints } from './entry.js'
 import { secretKeys, type SecretKeyOptions } from './key-options.js'
+import { optionEnv, withoutEnvOption, type EnvOption } from './env.js'
 
 export * from './with-secret-key.js'
+export type { EnvOption } from './env.js'
 
 /** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
-const entry: EntryPoints<SecretKeyOptions> = entryPoints({ keys: secretKeys })
+const entry: EntryPoints<SecretKeyOptions & EnvOption> = entryPoints({ keys: withoutEnvOption(secretKeys), env: optionEnv })
 
 /**
  * The entry points for Workers and edge runtimes: `SecureChatCompletion` (the OpenAI-shaped
@@ -25,14 +27,14 @@ const entry: EntryPoints<SecretKeyOptions> = entryPoints({ keys: secretKeys })
  * import { SecureChatCompletion } from 'nomyo-secure/workers'
  * export default {
  *   async fetch(request: Request, env: Env): Promise<Response> {
- *     const client = new SecureChatCompletion({ apiKey: env.NOMYO_API_KEY, privateKeyPem: env.NOMYO_CLIENT_KEY, keyPassword: env.NOMYO_CLIENT_KEY_PASSWORD })
+ *     const client = new SecureChatCompletion({ env, privateKeyPem: env.NOMYO_CLIENT_KEY, keyPassword: env.NOMYO_CLIENT_KEY_PASSWORD })
  *     const { messages } = await request.json()
  *     return Response.json(await client.create({ model: 'Qwen/Qwen3-0.6B', messages }))
  *   },
  * }
  * ```
  */
-export const SecureChatCompletion: EntryPoints<SecretKeyOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+export const SecureChatCompletion: EntryPoints<SecretKeyOptions & EnvOption>['SecureChatCompletion'] = entry.SecureChatCompletion
 
 /**
  * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
@@ -44,7 +46,7 @@ export const SecureChatCompletion: EntryPoints<SecretKeyOptions>['SecureChatComp
  * const client = new SecureCompletionClient({ privateKeyPem: env.NOMYO_CLIENT_KEY })
  * ```
  */
-export const SecureCompletionClient: EntryPoints<SecretKeyOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+export const SecureCompletionClient: EntryPoints<SecretKeyOptions & EnvOption>['SecureCompletionClient'] = entry.SecureCompletionClient
 
 /**
  * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
@@ -55,6 +57,6 @@ export const SecureCompletionClient: EntryPoints<SecretKeyOptions>['SecureComple
  * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
  * ```
  */
-export const createSecureFetch: EntryPoints<SecretKeyOptions>['createSecureFetch'] = entry.createSecureFetch
+export const createSecureFetch: EntryPoints<SecretKeyOptions & EnvOption>['createSecureFetch'] = entry.createSecureFetch
 export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
 export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

@@ -59,6 +59,9 @@ export function responseForError(error: unknown, signal: AbortSignal | undefined
       headers['retry-after-ms'] = String(error.retryAfterMs)
       headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000))
     }
+    // The router's own retry verdict reaches the SDK, which obeys it as it would from OpenAI.
+    const verdict = error.headers?.get('x-should-retry')
+    if (verdict) headers['x-should-retry'] = verdict
     const type = TYPE_BY_STATUS[error.status] ?? (error.status >= 500 ? 'server_error' : 'api_error')
     return errorResponse(error.status, { message: error.message, type, code: error.code }, headers)
   }

@@ -159,6 +159,13 @@ describe('refusals and errors', () => {
     expect(error.message).toContain('slow down')
   })
 
+  it("the router's x-should-retry reaches the SDK", async () => {
+    script = [() => detail(503, 'draining', { 'x-should-retry': 'false' })]
+    const response = await secureFetch(url(), { method: 'POST', body: body() })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('x-should-retry')).toBe('false')
+  })
+
   it('a body that is not JSON is 400 and does not quote the body', async () => {
     const response = await secureFetch(url(), { method: 'POST', body: '{"messages": secret-text' })
     expect(response.status).toBe(400)

@@ -131,7 +131,7 @@ export class UnexpectedResponseError extends ProtocolError {
   static override code: ErrorCode = 'ERR_UNEXPECTED_RESPONSE'
   readonly response: Record<string, unknown>
   constructor(response: Record<string, unknown>) {
-    super('The decrypted answer is not a chat completion (expected an object with a "choices" array)')
+    super('The answer is not a chat completion (no "choices" array)')
     this.response = response
   }
 }

@@ -61,7 +61,7 @@ export interface CreateChatCompletion {
  * ```ts
  * import { SecureChatCompletion } from 'nomyo-secure'
  *
- * const client = new SecureChatCompletion({ baseUrl: 'https://api.nomyo.ai', apiKey: process.env.NOMYO_API_KEY })
+ * const client = new SecureChatCompletion({ baseUrl: 'https://api.nomyo.ai:12435', apiKey: process.env.NOMYO_API_KEY })
  * const completion = await client.create({
  *   model: 'Qwen/Qwen3-0.6B',
  *   messages: [{ role: 'user', content: 'Hello!' }],
@@ -143,7 +143,7 @@ export class SecureChatCompletion {
    */
   withOptions(overrides: ChatOverrides): this {
     const { baseUrl, apiKey, ...rest } = overrides
-    const client = this.client.withOptions(baseUrl === undefined ? rest : { ...rest, routerUrl: baseUrl })
+    const client = this.client.withOptions({ ...rest, routerUrl: baseUrl ?? this.client.routerUrl })
     return new (this.constructor as typeof SecureChatCompletion)({
       allowHttp: overrides.allowHttp ?? this.#allowHttp,
       apiKey: 'apiKey' in overrides ? apiKey : this.#apiKey,

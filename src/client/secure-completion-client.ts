@@ -26,7 +26,9 @@ export type { GenerateKeysOptions, PublicKeyInfo } from './client-key-pair.js'
 /** What a client made by `withOptions()` takes over from the client it came from. */
 interface Shared {
   keyPair: ClientKeyPair
-  routerKey: RouterKeyCache | undefined
+  /** Taken over when the copy talks to the same router. */
+  routerKey: RouterKeyCache
+  routerUrl: string
 }
 /** Carries {@link Shared} into the constructor without making it part of the public options. */
 const SHARED = Symbol('shared')
@@ -36,7 +38,7 @@ const SHARED = Symbol('shared')
  *
  * @example
  * ```ts
- * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434' })
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12435' })
  * const answer = await client.sendSecureRequest({ model: 'Qwen/Qwen3-0.6B', messages }, crypto.randomUUID(), apiKey, 'high')
  * ```
  */
@@ -62,8 +64,11 @@ export class SecureCompletionClient {
     checkPositive(options.maxRetries, 'maxRetries', 0, true)
     this.#keyPair = shared?.keyPair ?? new ClientKeyPair(options.keyStore ?? new MemoryKeyStore(), options.keySize, options.files)
     this.#routerKey =
-      shared?.routerKey ?? new RouterKeyCache(() => this.#fetchRouterPem(), options.routerKeyPins?.map(normalizeFingerprint))
-    if (!shared?.routerKey && options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
+      shared?.routerUrl === this.routerUrl
+        ? shared.routerKey
+        : new RouterKeyCache(() => this.#fetchRouterPem(), options.routerKeyPins?.map(normalizeFingerprint))
+    // A known router key belongs to the router it was given for, not to a copy pointed elsewhere.
+    if (!shared && options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
   }
 
   /**
@@ -76,14 +81,11 @@ export class SecureCompletionClient {
    * ```
    */
   withOptions(overrides: ClientOverrides): this {
-    const options = { ...this.#options, ...overrides }
-    const sameRouter = normalizeRouterUrl(options.routerUrl ?? P.DEFAULT_ROUTER_URL, options.allowHttp === true) === this.routerUrl
-    // A known router key belongs to its own router only.
-    if (!sameRouter) options.routerPublicKey = undefined
-    const shared: Shared = { keyPair: this.#keyPair, routerKey: sameRouter ? this.#routerKey : undefined }
+    const shared: Shared = { keyPair: this.#keyPair, routerKey: this.#routerKey, routerUrl: this.routerUrl }
     // The same class: a runtime entry's client stays an instance of that entry's class.
     return new (this.constructor as typeof SecureCompletionClient)({
-      ...options,
+      ...this.#options,
+      ...overrides,
       [SHARED]: shared,
     } as SecureCompletionClientOptions) as this
   }

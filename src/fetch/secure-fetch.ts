@@ -35,7 +35,7 @@ export interface SecureFetchOptions extends Omit<SecureCompletionClientOptions, 
  *
  * @example
  * ```ts
- * const secureFetch = createSecureFetch({ baseUrl: 'https://api.nomyo.ai' })
+ * const secureFetch = createSecureFetch({ baseUrl: 'https://api.nomyo.ai:12435' })
  * await secureFetch.client.loadKeys(privateKeyPem) // instead of a fresh key pair per process
  * ```
  */
@@ -69,7 +69,7 @@ export type SecureFetch = FetchFunction & {
  * const openai = new OpenAI({
  *   baseURL: 'https://api.nomyo.ai/v1',
  *   apiKey: process.env.NOMYO_API_KEY,
- *   fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai', securityTier: 'high' }),
+ *   fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai:12435', securityTier: 'high' }),
  * })
  * const completion = await openai.chat.completions.create({ model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: 'Hello!' }] })
  * ```

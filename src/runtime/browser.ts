@@ -22,7 +22,7 @@ const entry: EntryPoints<BrowserKeyOptions> = entryPoints({ keys: indexedDBKeys 
  * @example
  * ```ts
  * import { SecureChatCompletion } from 'nomyo-secure/browser'
- * const client = new SecureChatCompletion({ baseUrl: 'https://api.nomyo.ai', apiKey })
+ * const client = new SecureChatCompletion({ baseUrl: 'https://api.nomyo.ai:12435', apiKey })
  * const answer = await client.create({ model: 'Qwen/Qwen3-0.6B', messages: [{ role: 'user', content: 'Hello' }] })
  * if (!client.client.keysPersisted) notice.textContent = 'This browser does not keep keys: a new key is made on every visit'
  * ```
@@ -36,7 +36,7 @@ export const SecureChatCompletion: EntryPoints<BrowserKeyOptions>['SecureChatCom
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/browser'
- * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keySlot: 'support-chat' })
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12435', keySlot: 'support-chat' })
  * const { fingerprint } = await client.publicKey()
  * ```
  */
@@ -48,7 +48,7 @@ export const SecureCompletionClient: EntryPoints<BrowserKeyOptions>['SecureCompl
  *
  * @example
  * ```ts
- * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai:12435' }) })
  * ```
  */
 export const createSecureFetch: EntryPoints<BrowserKeyOptions>['createSecureFetch'] = entry.createSecureFetch

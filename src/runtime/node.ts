@@ -38,7 +38,7 @@ export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatComplet
  * @example
  * ```ts
  * import { SecureCompletionClient } from 'nomyo-secure/node'
- * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12434', keyDir: 'client_keys' })
+ * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12435', keyDir: 'client_keys' })
  * ```
  */
 export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
@@ -49,7 +49,7 @@ export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletio
  *
  * @example
  * ```ts
- * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai', keyDir: 'client_keys' }) })
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai:12435', keyDir: 'client_keys' }) })
  * ```
  */
 export const createSecureFetch: EntryPoints<KeyDirOptions>['createSecureFetch'] = entry.createSecureFetch

@@ -54,7 +54,7 @@ export const SecureCompletionClient: EntryPoints<SecretKeyOptions & EnvOption>['
  *
  * @example
  * ```ts
- * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai' }) })
+ * const openai = new OpenAI({ baseURL: 'https://api.nomyo.ai/v1', apiKey, fetch: createSecureFetch({ baseUrl: 'https://api.nomyo.ai:12435' }) })
  * ```
  */
 export const createSecureFetch: EntryPoints<SecretKeyOptions & EnvOption>['createSecureFetch'] = entry.createSecureFetch

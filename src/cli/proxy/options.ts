@@ -19,7 +19,7 @@ to a NOMYO secure router. Point any OpenAI client at http://127.0.0.1:${DEFAULT_
 Usage: nomyo-secure proxy [options]
 
 Options:
-  --router URL           The NOMYO router (default: the library's default, https://api.nomyo.ai)
+  --router URL           The NOMYO router (default: the library's default, https://api.nomyo.ai:12435)
   --api-key KEY          The router's API key (or set NOMYO_API_KEY)
   --pin SHA256           Router key fingerprint to require (hex of the SPKI DER); repeatable
   --router-key-file PATH The router's public key PEM, known in advance: never fetched

@@ -10,7 +10,7 @@ import { indexedDBKeys, type BrowserKeyOptions } from './key-options.js'
 
 export * from './with-key-slot.js'
 
-/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+/** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
 const entry: EntryPoints<BrowserKeyOptions> = entryPoints({ keys: indexedDBKeys })
 
 /**
@@ -27,7 +27,7 @@ const entry: EntryPoints<BrowserKeyOptions> = entryPoints({ keys: indexedDBKeys 
  * if (!client.client.keysPersisted) notice.textContent = 'This browser does not keep keys: a new key is made on every visit'
  * ```
  */
-export const SecureChatCompletion: EntryPoints<BrowserKeyOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+export class SecureChatCompletion extends entry.ChatClass {}
 
 /**
  * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
@@ -40,7 +40,7 @@ export const SecureChatCompletion: EntryPoints<BrowserKeyOptions>['SecureChatCom
  * const { fingerprint } = await client.publicKey()
  * ```
  */
-export const SecureCompletionClient: EntryPoints<BrowserKeyOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+export class SecureCompletionClient extends entry.ClientClass {}
 
 /**
  * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
@@ -52,5 +52,3 @@ export const SecureCompletionClient: EntryPoints<BrowserKeyOptions>['SecureCompl
  * ```
  */
 export const createSecureFetch: EntryPoints<BrowserKeyOptions>['createSecureFetch'] = entry.createSecureFetch
-export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
-export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

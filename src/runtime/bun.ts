@@ -14,9 +14,9 @@ import { processEnv } from './env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
-export { bunFiles }
+export { bunFiles } from '../keystore/files/bun.js'
 
-/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+/** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
 const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(bunFiles), env: processEnv })
 
 /**
@@ -30,7 +30,7 @@ const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(bunFiles)
  * const client = new SecureChatCompletion({ apiKey: Bun.env.NOMYO_API_KEY, keyDir: 'client_keys', keyPassword: Bun.env.NOMYO_KEY_PASSWORD })
  * ```
  */
-export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+export class SecureChatCompletion extends entry.ChatClass {}
 
 /**
  * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
@@ -42,7 +42,7 @@ export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatComplet
  * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12435', keyDir: 'client_keys' })
  * ```
  */
-export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+export class SecureCompletionClient extends entry.ClientClass {}
 
 /**
  * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
@@ -54,5 +54,3 @@ export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletio
  * ```
  */
 export const createSecureFetch: EntryPoints<KeyDirOptions>['createSecureFetch'] = entry.createSecureFetch
-export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
-export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

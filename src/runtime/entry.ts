@@ -32,26 +32,31 @@ export interface EntryClass<O, I> {
 /** The `createSecureFetch` of an entry, taking the entry's options `O`. */
 export type EntryFetch<O> = (options?: O) => SecureFetch
 
-/** The three entry points of one runtime entry: the core's options plus the entry's key options `K`. */
+/**
+ * What an entry exports its three entry points from, each taking the core's options plus the
+ * entry's key options `K`: the bases of its `SecureChatCompletion` and `SecureCompletionClient`
+ * classes (`export class SecureChatCompletion extends entry.ChatClass {}`, one line that is the
+ * value, the type and the documented export) and its `createSecureFetch`.
+ */
 export interface EntryPoints<K> {
-  SecureChatCompletion: EntryClass<SecureChatCompletionOptions & K, SecureChatCompletion>
-  SecureCompletionClient: EntryClass<SecureCompletionClientOptions & K, SecureCompletionClient>
+  ChatClass: EntryClass<SecureChatCompletionOptions & K, SecureChatCompletion>
+  ClientClass: EntryClass<SecureCompletionClientOptions & K, SecureCompletionClient>
   createSecureFetch: EntryFetch<SecureFetchOptions & K>
 }
 
-/** Builds the entry points of the runtime described by `platform`, as subclasses of the core's. */
+/** Builds the entry points of the runtime described by `platform`, on subclasses of the core's classes. */
 export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
   // Options given win over the environment's defaults, as in the `openai` package.
   const core = <T extends CoreKeyOptions>(options: (T & K) | undefined, defaults?: object): T =>
     platform.keys<T>({ ...defaults, ...options } as T & K)
   const env = (options: K | undefined) => platform.env?.(options ?? ({} as K))
   return {
-    SecureChatCompletion: class extends SecureChatCompletion {
+    ChatClass: class extends SecureChatCompletion {
       constructor(options?: SecureChatCompletionOptions & K) {
         super(core(options, env(options)))
       }
     },
-    SecureCompletionClient: class extends SecureCompletionClient {
+    ClientClass: class extends SecureCompletionClient {
       constructor(options?: SecureCompletionClientOptions & K) {
         super(core(options, { routerUrl: env(options)?.baseUrl }))
       }

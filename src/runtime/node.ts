@@ -12,10 +12,10 @@ import { processEnv } from './env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'
-export { nodeFiles }
+export { nodeFiles } from '../keystore/files/node.js'
 export { serve, type NodeServer } from './node-server.js'
 
-/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+/** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
 const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles), env: processEnv })
 
 /**
@@ -29,7 +29,7 @@ const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles
  * const client = new SecureChatCompletion({ apiKey: process.env.NOMYO_API_KEY, keyDir: 'client_keys', keyPassword: process.env.NOMYO_KEY_PASSWORD })
  * ```
  */
-export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatCompletion'] = entry.SecureChatCompletion
+export class SecureChatCompletion extends entry.ChatClass {}
 
 /**
  * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
@@ -41,7 +41,7 @@ export const SecureChatCompletion: EntryPoints<KeyDirOptions>['SecureChatComplet
  * const client = new SecureCompletionClient({ routerUrl: 'https://api.nomyo.ai:12435', keyDir: 'client_keys' })
  * ```
  */
-export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletionClient'] = entry.SecureCompletionClient
+export class SecureCompletionClient extends entry.ClientClass {}
 
 /**
  * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
@@ -53,5 +53,3 @@ export const SecureCompletionClient: EntryPoints<KeyDirOptions>['SecureCompletio
  * ```
  */
 export const createSecureFetch: EntryPoints<KeyDirOptions>['createSecureFetch'] = entry.createSecureFetch
-export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
-export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

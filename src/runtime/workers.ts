@@ -13,7 +13,7 @@ import { optionEnv, withoutEnvOption, type EnvOption } from './env.js'
 export * from './with-secret-key.js'
 export type { EnvOption } from './env.js'
 
-/** The entry points built for this runtime; exported one by one below, each with its type (JSR's fast check). */
+/** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
 const entry: EntryPoints<SecretKeyOptions & EnvOption> = entryPoints({ keys: withoutEnvOption(secretKeys), env: optionEnv })
 
 /**
@@ -34,7 +34,7 @@ const entry: EntryPoints<SecretKeyOptions & EnvOption> = entryPoints({ keys: wit
  * }
  * ```
  */
-export const SecureChatCompletion: EntryPoints<SecretKeyOptions & EnvOption>['SecureChatCompletion'] = entry.SecureChatCompletion
+export class SecureChatCompletion extends entry.ChatClass {}
 
 /**
  * The protocol client of this entry (the Python reference's `SecureCompletionClient`), with the
@@ -46,7 +46,7 @@ export const SecureChatCompletion: EntryPoints<SecretKeyOptions & EnvOption>['Se
  * const client = new SecureCompletionClient({ privateKeyPem: env.NOMYO_CLIENT_KEY })
  * ```
  */
-export const SecureCompletionClient: EntryPoints<SecretKeyOptions & EnvOption>['SecureCompletionClient'] = entry.SecureCompletionClient
+export class SecureCompletionClient extends entry.ClientClass {}
 
 /**
  * A `fetch` for OpenAI SDKs that seals every chat completion, with the same key options as
@@ -58,5 +58,3 @@ export const SecureCompletionClient: EntryPoints<SecretKeyOptions & EnvOption>['
  * ```
  */
 export const createSecureFetch: EntryPoints<SecretKeyOptions & EnvOption>['createSecureFetch'] = entry.createSecureFetch
-export type SecureChatCompletion = InstanceType<typeof SecureChatCompletion>
-export type SecureCompletionClient = InstanceType<typeof SecureCompletionClient>

@@ -251,7 +251,10 @@ describe('nomyo-secure proxy with the openai package', () => {
   it('--pass-api-key: the local bearer token becomes the router API key', async () => {
     const router = await startWireRouter({ apiKey: 'sk-user-own' })
     running.push(router)
-    const proxy = await startProxy(['--router', router.url, '--key-dir', keyDir.dir, '--pass-api-key'])
+    // A router key in the environment does not win over the local client's under --pass-api-key.
+    const proxy = await startProxy(['--router', router.url, '--key-dir', keyDir.dir, '--pass-api-key'], {
+      env: { NOMYO_API_KEY: 'sk-environment' },
+    })
     running.push(proxy)
     const openai = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: 'sk-user-own', maxRetries: 0 })
     await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })

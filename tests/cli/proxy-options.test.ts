@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_PORT, parseProxyCli } from '../../src/cli/proxy/options.js'
 
 describe('nomyo-secure proxy options', () => {
-  it('defaults to this machine on 12435, the library router, no key, no CORS and no local token', () => {
+  it('defaults to this machine on 12436, the library router, no key, no CORS and no local token', () => {
     expect(parseProxyCli([])).toEqual({
       help: false,
       port: DEFAULT_PORT,
@@ -21,7 +21,7 @@ describe('nomyo-secure proxy options', () => {
       passApiKey: false,
       corsOrigin: undefined,
     })
-    expect(DEFAULT_PORT).toBe(12435)
+    expect(DEFAULT_PORT).toBe(12436)
   })
 
   it('takes repeated pins (colons and case allowed), a router URL without trailing slash, and seconds', () => {
@@ -34,8 +34,9 @@ describe('nomyo-secure proxy options', () => {
   })
 
   it('takes secrets from the environment when the flags are absent', () => {
-    const env = { NOMYO_API_KEY: 'k', NOMYO_PROXY_TOKEN: 't', NOMYO_KEY_PASSWORD: 'p' }
-    expect(parseProxyCli([], env)).toMatchObject({ apiKey: 'k', localToken: 't', keyPassword: 'p' })
+    const env = { NOMYO_API_KEY: 'k', NOMYO_PROXY_TOKEN: 't', NOMYO_KEY_PASSWORD: 'p', NOMYO_BASE_URL: 'https://r.example/' }
+    expect(parseProxyCli([], env)).toMatchObject({ apiKey: 'k', localToken: 't', keyPassword: 'p', router: 'https://r.example' })
+    expect(parseProxyCli(['--router', 'https://flag.example'], env)).toMatchObject({ router: 'https://flag.example' })
     expect(parseProxyCli(['--api-key', 'flag'], env)).toMatchObject({ apiKey: 'flag' })
   })
 

@@ -66,7 +66,9 @@ export const runProxy: Command = async (argv, env) => {
 }
 
 function fetchOptions(options: ProxySettings, routerPublicKey: string | undefined): SecureFetchOptions {
-  const settings: SecureFetchOptions = { timeout: options.timeoutMs }
+  // The API key is always given, even as undefined: the library's own default (NOMYO_API_KEY) must
+  // not replace the local client's key under --pass-api-key. The parser already read the variable.
+  const settings: SecureFetchOptions = { timeout: options.timeoutMs, apiKey: options.passApiKey ? undefined : options.apiKey }
   if (options.router) {
     settings.baseUrl = options.router
     // A router on this machine (the dev router, tests) may speak http; any other must use https,
@@ -75,7 +77,6 @@ function fetchOptions(options: ProxySettings, routerPublicKey: string | undefine
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new Error('--router must be https:// unless it runs on this machine')
     settings.allowHttp = url.protocol === 'http:'
   }
-  if (options.apiKey && !options.passApiKey) settings.apiKey = options.apiKey
   if (options.pins.length > 0) settings.routerKeyPins = options.pins
   if (routerPublicKey) settings.routerPublicKey = routerPublicKey
   if (options.keyDir) settings.keyDir = options.keyDir

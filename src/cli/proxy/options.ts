@@ -6,8 +6,11 @@
 import { parseArgs } from 'node:util'
 import { httpUrl, nonEmpty, origin, port, seconds, secret } from '../shared/option-checks.js'
 
-/** The proxy's port: the dev router's 12434 plus one, so both run side by side with their defaults. */
-export const DEFAULT_PORT = 12435
+/**
+ * The proxy's port: next to the dev router's 12434 and the NOMYO router's 12435, so all three can run
+ * on one machine with their defaults.
+ */
+export const DEFAULT_PORT = 12436
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_TIMEOUT_S = 300
 const TIERS = ['standard', 'high', 'maximum']
@@ -19,7 +22,8 @@ to a NOMYO secure router. Point any OpenAI client at http://127.0.0.1:${DEFAULT_
 Usage: nomyo-secure proxy [options]
 
 Options:
-  --router URL           The NOMYO router (default: the library's default, https://api.nomyo.ai:12435)
+  --router URL           The NOMYO router (or set NOMYO_BASE_URL; default: the library's,
+                         https://api.nomyo.ai:12435)
   --api-key KEY          The router's API key (or set NOMYO_API_KEY)
   --pin SHA256           Router key fingerprint to require (hex of the SPKI DER); repeatable
   --router-key-file PATH The router's public key PEM, known in advance: never fetched
@@ -90,7 +94,7 @@ export function parseProxyCli(argv: string[], env: Record<string, string | undef
     help: false,
     port: port(values.port, DEFAULT_PORT),
     host: nonEmpty(values.host ?? DEFAULT_HOST, '--host'),
-    router: values.router === undefined ? undefined : httpUrl(values.router, '--router', 'https://api.nomyo.ai', '--api-key'),
+    router: router(values.router ?? env.NOMYO_BASE_URL),
     apiKey: secret(values['api-key'] ?? env.NOMYO_API_KEY, '--api-key'),
     pins: (values.pin ?? []).map(pin),
     routerKeyFile: values['router-key-file'] === undefined ? undefined : nonEmpty(values['router-key-file'], '--router-key-file'),
@@ -104,6 +108,10 @@ export function parseProxyCli(argv: string[], env: Record<string, string | undef
     corsOrigin:
       values['cors-origin'] === undefined || values['cors-origin'] === 'none' ? undefined : origin(values['cors-origin'], '--cors-origin'),
   }
+}
+
+function router(text: string | undefined): string | undefined {
+  return text === undefined || text === '' ? undefined : httpUrl(text, '--router', 'https://api.nomyo.ai:12435', '--api-key')
 }
 
 /** A SHA-256 fingerprint: 64 hex digits, colons allowed, compared in lowercase. */

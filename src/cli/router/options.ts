@@ -16,7 +16,7 @@ export const HELP = `nomyo-secure-router: a local NOMYO secure router and an enc
 Usage: nomyo-secure-router [options]        (also: nomyo-secure router; in this repository: npm run demo)
 
 Options:
-  --port N               Port to listen on (default ${DEFAULT_PORT}, the NOMYO router's; 0 = any free port)
+  --port N               Port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --host HOST            Interface to bind (default ${DEFAULT_HOST}: this machine only)
   --key-file PATH        Router RSA private key, PKCS#8 PEM (default ${DEFAULT_KEY_FILE});
                          generated (RSA-4096, mode 0600) on first start and reused afterwards

@@ -114,7 +114,7 @@ describe('the demo page against the router CLI', () => {
     const error = await send(page, 'let me in')
     expect(await error.getAttribute('class')).toContain('error')
     expect(await error.locator('.who').textContent()).toBe('Wrong API key')
-    expect(await error.locator('.text').textContent()).toContain('Authentication failed: the API key is missing or wrong (HTTP 401)')
+    expect(await error.locator('.text').textContent()).toContain('The router answered HTTP 401: Invalid or missing API key')
 
     await page.fill('#api-key', 'demo-right-key')
     expect(await (await send(page, 'let me in')).locator('.text').textContent()).toContain('You said: let me in')

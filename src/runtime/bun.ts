@@ -10,7 +10,7 @@
 import { bunFiles } from '../keystore/files/bun.js'
 import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
-import { processEnv } from './env.js'
+import { processEnv } from './process-env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'

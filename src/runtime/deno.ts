@@ -10,7 +10,7 @@
 import { denoFiles } from '../keystore/files/deno.js'
 import { type EntryPoints, entryPoints } from './entry.js'
 import { fileKeys } from './file-keys.js'
-import { denoEnv } from './env.js'
+import { denoEnv } from './deno-env.js'
 import type { KeyDirOptions } from './key-options.js'
 
 export * from './with-files.js'

@@ -1,9 +1,10 @@
 /**
  * The environment capability of the runtime entries, as the `openai` package reads
  * `OPENAI_API_KEY` and `OPENAI_BASE_URL`: `apiKey` defaults to `NOMYO_API_KEY` and the router URL
- * to `NOMYO_BASE_URL`. Node and Bun read `process.env`; Deno reads `Deno.env` only where the env
- * permission is already granted (never a prompt); Workers have no global environment, so their
- * `env` binding is passed as an option. Browsers have none: the browser entry has no such field.
+ * to `NOMYO_BASE_URL`. Node and Bun read `process.env` (process-env.ts); Deno reads `Deno.env` only
+ * where the env permission is already granted, never a prompt (deno-env.ts); Workers have no global
+ * environment, so their `env` binding is passed as an option (here). Browsers have none: the browser
+ * entry has no such field. Each reader is its own module, so no entry's build holds another's.
  */
 import type { KeyChoice } from './key-options.js'
 
@@ -23,27 +24,6 @@ export type EnvCapability<K> = (options: K) => EnvDefaults
 export function envDefaults(read: EnvReader): EnvDefaults {
   return { apiKey: read('NOMYO_API_KEY'), baseUrl: read('NOMYO_BASE_URL') }
 }
-
-/** `process.env`, in Node and Bun. */
-export const processEnv: EnvCapability<unknown> = () =>
-  envDefaults((name) => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined)
-
-interface DenoEnvApi {
-  env: { get(name: string): string | undefined }
-  permissions: { querySync?(descriptor: { name: 'env'; variable: string }): { state: string } }
-}
-
-/** `Deno.env`, read only when the permission is granted: a library never makes Deno prompt. */
-export const denoEnv: EnvCapability<unknown> = () =>
-  envDefaults((name) => {
-    const deno = (globalThis as { Deno?: DenoEnvApi }).Deno
-    try {
-      if (deno?.permissions.querySync?.({ name: 'env', variable: name }).state !== 'granted') return undefined
-      return deno.env.get(name) || undefined
-    } catch {
-      return undefined
-    }
-  })
 
 /** The option of the Workers entry that carries its `env` binding. */
 export interface EnvOption {

@@ -21,16 +21,16 @@ const entries = {
   // under `node`, the web APIs everywhere else. Bundlers pick one, so browser builds never see Node's.
   'platform/bytes-node': 'src/platform/bytes-node.ts',
   'platform/bytes-web': 'src/platform/bytes-web.ts',
+  // The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts): an entry of its own,
+  // so every lazy import of it is an import of this one file, which the script-tag build
+  // recognises by module id whichever chunk the codec's code lands in.
+  'crypto/pkcs8': 'src/crypto/pkcs8.ts',
 }
 
 // `#platform/…` stays a package import in the library build: the runtime or the app's bundler resolves it.
 const external = (id) => id === 'valibot' || id === '@ai-sdk/openai-compatible' || id.startsWith('node:') || id.startsWith('#platform/')
 
-// The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts), gets a fixed file name
-// in the library build so the script-tag build can recognise it by module id.
-const PKCS8_SOURCE = resolve('src/crypto/pkcs8.ts')
 const PKCS8_BUILT = resolve('dist/crypto/pkcs8.js')
-const chunkFileNames = (chunk) => (chunk.facadeModuleId === PKCS8_SOURCE ? 'crypto/pkcs8.js' : 'shared/[name]-[hash].js')
 
 // Self-contained builds start from the library build above (rollup runs the configs in order, so
 // TypeScript compiles once) and resolve valibot as a bundler targeting `conditions` would.
@@ -84,7 +84,7 @@ export default [
   {
     input: entries,
     external,
-    output: { dir: 'dist', format: 'esm', entryFileNames: '[name].js', chunkFileNames },
+    output: { dir: 'dist', format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js' },
     plugins: [typescript({ tsconfig: './tsconfig.json', outDir: 'dist', declaration: true, declarationDir: 'dist' })],
   },
   {

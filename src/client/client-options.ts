@@ -30,10 +30,24 @@ export interface SecureCompletionClientOptions {
   keyStore?: KeyStore
   /** RSA modulus of generated keys. Default 4096. */
   keySize?: number
-  /** SHA-256 fingerprints (hex of the SPKI DER) the router key must match; empty means no pinning. */
+  /**
+   * SHA-256 fingerprints (hex of the SPKI DER) the router key must match; empty means no pinning.
+   * Several are allowed, for a planned rotation. A key outside them is refused before anything is sent.
+   */
   routerKeyPins?: string[]
-  /** The router's public key PEM, when known in advance: it is then never fetched. */
+  /**
+   * The router's public key PEM, when known in advance: a pin. Every request is sealed to it and
+   * nothing replaces it; `GET /pki/public_key` is asked only whether the router offers key binding
+   * (not at all with `keyBinding: 'off'`).
+   */
   routerPublicKey?: string
+  /**
+   * Key binding (SECURITY.md): seal each request with additional data naming its payload id and
+   * this client's key, so a middle box can neither swap the answer key nor replay answers.
+   * `'auto'` (default) binds when the router advertises it and, once it has, refuses to send
+   * unbound; `'require'` refuses routers that do not advertise it; `'off'` never binds.
+   */
+  keyBinding?: 'auto' | 'require' | 'off'
   /** Largest answer read, in bytes. Default 16 MiB. */
   maxResponseBytes?: number
   /** Receives diagnostics; nothing is logged without one. */

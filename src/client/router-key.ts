@@ -1,7 +1,11 @@
 /**
  * The router's public key, fetched once per client and shared: concurrent first requests wait on
- * one fetch, and a failed fetch is forgotten so the next request tries again. With pins set, a key
- * whose SPKI fingerprint is not pinned is refused before anything is encrypted to it.
+ * one fetch, and a failed fetch is forgotten so the next request tries again.
+ *
+ * Trust (SECURITY.md): a shipped key (`routerPublicKey`) is a pin that nothing replaces — a fetch
+ * only learns whether the router advertises key binding. With pins, a fetched key outside them is
+ * refused before anything is sealed to it. Without either, the router's word at each fetch is
+ * trusted. Once any fetch advertised key binding, a later fetch without it is a downgrade.
  */
 import { SecurityError } from '../errors.js'
 import { importPublicKeyPem, spkiFingerprint } from '../crypto/rsa.js'
@@ -12,15 +16,35 @@ export interface RouterKey {
   key: CryptoKey
   /** SHA-256 of the SPKI DER, lowercase hex. */
   fingerprint: string
+  /** Whether the router advertised key binding with this key. */
+  bound: boolean
 }
+
+/** What one `GET /pki/public_key` said. */
+export interface FetchedKey {
+  pem: string
+  bound: boolean
+}
+
+/** The one message of every key-binding refusal: the router does not (or no longer) advertise it. */
+export const KEY_BINDING_REFUSED = 'The router offers no key binding (keyBinding); nothing was sent'
 
 export class RouterKeyCache {
   readonly #current = new PromiseCache<RouterKey>()
-  readonly #fetchPem: () => Promise<string>
+  readonly #fetch: () => Promise<FetchedKey>
   readonly #pins: ReadonlySet<string> | undefined
+  readonly #shipped: boolean
+  #sawBinding = false
 
-  constructor(fetchPem: () => Promise<string>, pins?: Iterable<string>) {
-    this.#fetchPem = fetchPem
+  /**
+   * `shipped`: a PEM that nothing replaces; `fetch` then only learns the router's advertisement,
+   * and only when `learn` (keyBinding not 'off'). A router that cannot be asked does not advertise.
+   */
+  constructor(fetch: () => Promise<FetchedKey>, pins?: Iterable<string>, shipped?: string, learn = true) {
+    this.#shipped = shipped !== undefined
+    this.#fetch = this.#shipped
+      ? async () => ({ pem: shipped!, bound: learn && (await fetch().catch(() => ({ bound: false }))).bound })
+      : fetch
     const set = pins ? new Set(pins) : undefined
     this.#pins = set && set.size > 0 ? set : undefined
   }
@@ -32,32 +56,27 @@ export class RouterKeyCache {
 
   /**
    * Fetches the key again after the router rejected a package sealed to `stale`. Concurrent callers
-   * holding the same stale key share one refetch.
+   * holding the same stale key share one refetch. A shipped key is never replaced.
    */
   async refresh(stale: RouterKey): Promise<RouterKey> {
     const current = await this.#current.current?.catch(() => undefined)
-    if (current && current !== stale) return current
+    if (this.#shipped || (current && current !== stale)) return current ?? stale
     return this.#current.keep(this.#load())
   }
 
-  /**
-   * Uses a known PEM instead of fetching (e.g. shipped with the app); still checked against the pins.
-   * A refused PEM stays refused: falling back to a fetched key would bypass the one given.
-   */
-  set(pem: string): Promise<RouterKey> {
-    return this.#current.pin(this.#check(pem))
-  }
-
   #load(): Promise<RouterKey> {
-    return this.#fetchPem().then((pem) => this.#check(pem))
+    return this.#fetch().then((fetched) => this.#check(fetched))
   }
 
-  async #check(pem: string): Promise<RouterKey> {
-    const key = await importPublicKeyPem(pem, 'router public key')
+  async #check(fetched: FetchedKey): Promise<RouterKey> {
+    const key = await importPublicKeyPem(fetched.pem, 'router public key')
     const fingerprint = await spkiFingerprint(key)
     if (this.#pins && !this.#pins.has(fingerprint)) {
       throw new SecurityError('The router public key does not match any pinned fingerprint; nothing was sent')
     }
-    return { pem, key, fingerprint }
+    // Binding is the router's property, not one key's: a later fetch without it is a downgrade.
+    if (this.#sawBinding && !fetched.bound) throw new SecurityError(KEY_BINDING_REFUSED)
+    this.#sawBinding ||= fetched.bound
+    return { ...fetched, key, fingerprint }
   }
 }

@@ -2,7 +2,7 @@
  * The protocol client: keys, the router key, sealing requests and opening answers. Mirrors the
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
-import { APIUserAbortError, ProtocolError, SecurityError } from '../errors.js'
+import { APIUserAbortError, DECRYPTION_FAILED, ProtocolError, SecurityError } from '../errors.js'
 import { InvalidRequestError } from '../api-errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
 import { normalizeFingerprint } from '../crypto/rsa.js'
@@ -11,10 +11,11 @@ import { encodePackage, parsePackage } from '../protocol/package.js'
 import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
 import type { SecureMetadata, SecureResponse } from '../protocol/completion.js'
 import * as P from '../protocol/constants.js'
+import { KEY_BINDING_FIELD, KEY_BINDING_HEADER, KEY_BINDING_VERSION, keyBindingAad } from '../protocol/key-binding.js'
 import { send, type TransportSettings } from '../transport/http.js'
 import { MemoryKeyStore } from '../keystore/memory.js'
 import type { KeyStore } from '../keystore/types.js'
-import { RouterKeyCache, type RouterKey } from './router-key.js'
+import { KEY_BINDING_REFUSED, RouterKeyCache, type FetchedKey, type RouterKey } from './router-key.js'
 import { ClientKeyPair, type GenerateKeysOptions, type PublicKeyInfo } from './client-key-pair.js'
 import type { ClientOverrides, RequestOptions, SecureCompletionClientOptions } from './client-options.js'
 import { checkApiKey, checkPositive, checkSecurityTier, normalizeRouterUrl } from './options.js'
@@ -66,9 +67,13 @@ export class SecureCompletionClient {
     this.#routerKey =
       shared?.routerUrl === this.routerUrl
         ? shared.routerKey
-        : new RouterKeyCache(() => this.#fetchRouterPem(), options.routerKeyPins?.map(normalizeFingerprint))
-    // A known router key belongs to the router it was given for, not to a copy pointed elsewhere.
-    if (!shared && options.routerPublicKey !== undefined) void this.#routerKey.set(options.routerPublicKey)
+        : new RouterKeyCache(
+            () => this.#fetchRouterKey(),
+            options.routerKeyPins?.map(normalizeFingerprint),
+            // A known router key belongs to the router it was given for, not to a copy pointed elsewhere.
+            shared ? undefined : options.routerPublicKey,
+            options.keyBinding !== 'off',
+          )
   }
 
   /**
@@ -152,13 +157,16 @@ export class SecureCompletionClient {
   /**
    * Opens a sealed answer with this client's private key. Returns whatever JSON object was sealed
    * (as the reference client does; only `create()` insists on a chat completion), with `payload_id`,
-   * `processed_at`, `is_encrypted` and `encryption_algorithm` merged into its `_metadata`.
+   * `processed_at`, `is_encrypted`, `encryption_algorithm` (and `key_bound`) merged into its
+   * `_metadata`. An answer marked as key-bound opens only for `payloadId` and this client's key.
    */
   async decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<SecureResponse> {
     const bytes = encryptedResponse instanceof ArrayBuffer ? new Uint8Array(encryptedResponse) : encryptedResponse
     const { parts, algorithm, extra } = parsePackage(bytes)
+    const bound = extra[KEY_BINDING_FIELD] === KEY_BINDING_VERSION
     const keys = await this.#keyPair.get()
-    const answer = decodePlaintext(await open(parts, keys.privateKey), this.secureMemory)
+    const aad = bound ? keyBindingAad('response', keys.fingerprint, payloadId) : undefined
+    const answer = decodePlaintext(await open(parts, keys.privateKey, aad), this.secureMemory)
     if (!isPlainObject(answer)) throw new ProtocolError('The decrypted answer is not a JSON object')
     // The router's own `_metadata` keys stay; ours are written over them, as in the reference client.
     const sealed = isPlainObject(answer._metadata) ? answer._metadata : {}
@@ -168,7 +176,11 @@ export class SecureCompletionClient {
       processed_at: extra.processed_at ?? null,
       is_encrypted: true,
       encryption_algorithm: algorithm,
+      key_bound: true,
     }
+    // Only when bound, so an exchange with a router without the extension looks as it always did
+    // (and a sealed `_metadata.key_bound` cannot claim a binding that did not happen).
+    if (!bound) delete _metadata.key_bound
     return { ...answer, _metadata }
   }
 
@@ -199,9 +211,13 @@ export class SecureCompletionClient {
       headers.set(P.HEADER_PUBLIC_KEY, keys.header)
       if (key) headers.set('Authorization', `Bearer ${key}`)
       if (tier) headers.set(P.HEADER_SECURITY_TIER, tier)
+      let sentBound = false
       const post = async (target: RouterKey) => {
-        const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target)
+        if (!target.bound && this.#options.keyBinding === 'require') throw new SecurityError(KEY_BINDING_REFUSED)
+        const aad = target.bound ? keyBindingAad('request', keys.fingerprint, payloadId) : undefined
+        const body = await this.#sealTo(plaintext ?? encodePlaintext(payload), target, aad)
         plaintext = undefined
+        sentBound = target.bound
         return send(
           { url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal, requestId: payloadId },
           this.#transport(options),
@@ -222,7 +238,10 @@ export class SecureCompletionClient {
         this.#options.logger?.warn?.('nomyo-secure: the router key changed; resending sealed to the new key')
         answer = await post(fresh)
       }
-      return await this.decryptResponse(answer.body, payloadId)
+      const opened = await this.decryptResponse(answer.body, payloadId)
+      // Bound out, bound back: an unbound answer to a bound request is an old one replayed.
+      if (!opened._metadata.key_bound === sentBound) throw new SecurityError(DECRYPTION_FAILED)
+      return opened
     } finally {
       if (plaintext && this.secureMemory) plaintext.fill(0)
     }
@@ -233,26 +252,28 @@ export class SecureCompletionClient {
    * instead of two for a big request, and no plaintext left behind. WebCrypto copies its input when
    * called, so overwriting it afterwards is safe.
    */
-  async #sealTo(plaintext: Uint8Array, routerKey: RouterKey): Promise<Uint8Array> {
+  async #sealTo(plaintext: Uint8Array, routerKey: RouterKey, aad?: Uint8Array): Promise<Uint8Array> {
     let parts: SealedParts
     try {
-      parts = await seal(plaintext, routerKey.key)
+      parts = await seal(plaintext, routerKey.key, aad)
     } catch (error) {
       if (this.secureMemory) plaintext.fill(0)
       throw error
     }
-    const sealed = encodePackage(parts, undefined, new Uint8Array(plaintext.buffer, plaintext.byteOffset))
+    const marker = aad && { [KEY_BINDING_FIELD]: KEY_BINDING_VERSION }
+    const sealed = encodePackage(parts, marker, new Uint8Array(plaintext.buffer, plaintext.byteOffset))
     // A package that did not fit went elsewhere (a key over 8192 bits, or mostly non-ASCII text).
     if (sealed.buffer !== plaintext.buffer && this.secureMemory) plaintext.fill(0)
     return sealed
   }
 
-  async #fetchRouterPem(): Promise<string> {
+  async #fetchRouterKey(): Promise<FetchedKey> {
     const answer = await send(
       { url: this.routerUrl + P.PUBLIC_KEY_PATH, method: 'GET', headers: { Accept: 'text/plain' } },
       { ...this.#transport({}), maxResponseBytes: 64 * 1024 },
     )
-    return new TextDecoder().decode(answer.body)
+    const bound = this.#options.keyBinding !== 'off' && answer.headers.get(KEY_BINDING_HEADER) === KEY_BINDING_VERSION
+    return { pem: new TextDecoder().decode(answer.body), bound }
   }
 
   #transport(options: RequestOptions): TransportSettings {

@@ -17,14 +17,23 @@ export interface SealedParts {
 
 const subtle = () => globalThis.crypto.subtle
 const RSA_OAEP = { name: 'RSA-OAEP' } as const
+// Chromium refuses `additionalData: undefined` ("Not a BufferSource"): the member is left out instead.
+const gcm = (iv: Uint8Array, additionalData?: Uint8Array): AesGcmParams => ({
+  name: 'AES-GCM',
+  iv: iv as BufferSource,
+  ...(additionalData && { additionalData: additionalData as BufferSource }),
+})
 
-/** Seals `plaintext` to `recipient` (an RSA-OAEP SHA-256 public key with the `wrapKey` usage). */
-export async function seal(plaintext: Uint8Array, recipient: CryptoKey): Promise<SealedParts> {
+/**
+ * Seals `plaintext` to `recipient` (an RSA-OAEP SHA-256 public key with the `wrapKey` usage);
+ * `additionalData` is authenticated by the GCM tag but not carried (key binding).
+ */
+export async function seal(plaintext: Uint8Array, recipient: CryptoKey, additionalData?: Uint8Array): Promise<SealedParts> {
   // A fresh key and nonce for every package: a GCM nonce is never reused under one key.
   const key = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12))
   const [ciphertext, wrappedKey] = await Promise.all([
-    subtle().encrypt({ name: 'AES-GCM', iv: nonce }, key, plaintext as BufferSource),
+    subtle().encrypt(gcm(nonce, additionalData), key, plaintext as BufferSource),
     subtle().wrapKey('raw', key, recipient, RSA_OAEP),
   ])
   return { ciphertext: new Uint8Array(ciphertext), nonce, wrappedKey: new Uint8Array(wrappedKey) }
@@ -33,18 +42,16 @@ export async function seal(plaintext: Uint8Array, recipient: CryptoKey): Promise
 /**
  * Opens sealed parts with `privateKey` (RSA-OAEP SHA-256, `unwrapKey` usage). Every failure — a
  * wrong key, a tampered wrapped key, nonce, ciphertext or tag — is the same {@link SecurityError}
- * with the same message and no cause.
+ * (a wrong `additionalData` included) with the same message and no cause.
  */
-export async function open(parts: SealedParts, privateKey: CryptoKey): Promise<Uint8Array> {
+export async function open(parts: SealedParts, privateKey: CryptoKey, additionalData?: Uint8Array): Promise<Uint8Array> {
   try {
     const key = await subtle().unwrapKey('raw', parts.wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, false, [
       'decrypt',
     ])
     // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
     if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error()
-    return new Uint8Array(
-      await subtle().decrypt({ name: 'AES-GCM', iv: parts.nonce as BufferSource }, key, parts.ciphertext as BufferSource),
-    )
+    return new Uint8Array(await subtle().decrypt(gcm(parts.nonce, additionalData), key, parts.ciphertext as BufferSource))
   } catch {
     throw new SecurityError(DECRYPTION_FAILED)
   }

@@ -82,6 +82,11 @@ export interface SecureMetadata {
   is_encrypted: true
   /** The answer package's `algorithm`. */
   encryption_algorithm: string
+  /**
+   * `true` when request and answer were key-bound (SECURITY.md): sealed to this payload id and this
+   * client's key. Absent otherwise, whatever the sealed answer's own `_metadata` says.
+   */
+  key_bound?: true
   [key: string]: unknown
 }
 

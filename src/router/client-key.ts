@@ -16,10 +16,11 @@ export const MAX_CLIENT_RSA_BITS = 16384
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'
 const BIT_STRING = 0x03
 
-/** A checked client key and the SHA-256 of the SPKI DER it arrived as (what key binding hashes). */
+/** A checked client key and the SHA-256 of the SPKI DER it arrived as (what key binding names). */
 export interface ClientKey {
   key: CryptoKey
-  spkiSha256: Uint8Array
+  /** Lowercase hex. */
+  spkiSha256: string
 }
 
 /**
@@ -74,5 +75,7 @@ export async function importClientKey(header: string | null): Promise<ClientKey>
   } catch {
     throw invalid('not an RSA public key this runtime can import')
   }
-  return { key, spkiSha256: new Uint8Array(await crypto.subtle.digest('SHA-256', der)) }
+  let spkiSha256 = ''
+  for (const byte of new Uint8Array(await crypto.subtle.digest('SHA-256', der))) spkiSha256 += byte.toString(16).padStart(2, '0')
+  return { key, spkiSha256 }
 }

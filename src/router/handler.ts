@@ -9,6 +9,7 @@ import { exportPublicKeyPem } from '../crypto/rsa.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import * as P from '../protocol/constants.js'
 import { NomyoError, RouterError } from '../errors.js'
+import { KEY_BINDING_FIELD, KEY_BINDING_HEADER, KEY_BINDING_VERSION, keyBindingAad } from '../protocol/key-binding.js'
 import { apiKeyChecker } from './api-key.js'
 import { importClientKey, type ClientKey } from './client-key.js'
 import { BodyTooLarge, readBounded } from '../relay/bounded-body.js'
@@ -43,6 +44,12 @@ export interface SecureRouterOptions {
    * a larger `Content-Length` is refused with 413 unread, and a body without one is cut there.
    */
   maxBodyBytes?: number
+  /**
+   * Advertise and accept key binding (SECURITY.md): requests sealed with additional data naming
+   * their payload id and client key, answers sealed the same way. Default true; unbound packages
+   * (the reference client's) are accepted either way.
+   */
+  keyBinding?: boolean
   /** Receives failures the router answers with 500 (never their content); nothing is logged without it. */
   logger?: Logger
   /** Allowed browser origins (`'*'` for any); CORS is off when unset. */
@@ -83,6 +90,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
         'Access-Control-Allow-Headers': `Content-Type, Authorization, ${P.HEADER_PAYLOAD_ID}, ${P.HEADER_PUBLIC_KEY}, ${P.HEADER_SECURITY_TIER}`,
         'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
         'Access-Control-Max-Age': '600',
+        'Access-Control-Expose-Headers': KEY_BINDING_HEADER,
         Vary: 'Origin',
       }
     : {}
@@ -94,6 +102,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
 
   const checkApiKey = options.apiKey === undefined ? undefined : apiKeyChecker(options.apiKey)
   const maxBodyBytes = options.maxBodyBytes ?? P.MAX_RESPONSE_BYTES
+  const keyBinding = options.keyBinding !== false
 
   // Order matters: everything a header can refuse is refused before a byte of the body is read,
   // and the client key is checked before the body is opened, so no completion runs for an answer
@@ -123,8 +132,16 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     }
     facts.bytesIn = body.length
     let plaintext: Uint8Array
+    let bound: boolean
     try {
-      plaintext = await openWithAny(parsePackage(body).parts, openingKeys)
+      const { parts, extra } = parsePackage(body)
+      const marker = extra[KEY_BINDING_FIELD]
+      bound = marker !== undefined
+      if (bound && (!keyBinding || marker !== KEY_BINDING_VERSION)) return fail(400, `Unsupported ${KEY_BINDING_FIELD}`)
+      if (bound && !payloadId) return fail(400, `A package with ${KEY_BINDING_FIELD} needs ${P.HEADER_PAYLOAD_ID}`)
+      // Bound: the request opens only with the payload id and client key that came with it, so a
+      // swapped X-Public-Key or X-Payload-ID fails here, before the completion runs.
+      plaintext = await openWithAny(parts, openingKeys, bound ? keyBindingAad('request', clientKey.spkiSha256, payloadId) : undefined)
     } catch (error) {
       // 400 is the client's signal that its cached router key may be stale.
       return fail(400, error instanceof NomyoError ? error.message : 'Invalid package')
@@ -157,7 +174,13 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     let answerBytes: Uint8Array | undefined
     try {
       answerBytes = new TextEncoder().encode(JSON.stringify(answer))
-      const sealed = encodePackage(await seal(answerBytes, clientKey.key), { processed_at: Date.now() / 1000 })
+      // processed_at travels outside the seal, as in the reference format: it is not authenticated.
+      const sealed = bound
+        ? encodePackage(await seal(answerBytes, clientKey.key, keyBindingAad('response', clientKey.spkiSha256, payloadId)), {
+            processed_at: Date.now() / 1000,
+            [KEY_BINDING_FIELD]: KEY_BINDING_VERSION,
+          })
+        : encodePackage(await seal(answerBytes, clientKey.key), { processed_at: Date.now() / 1000 })
       facts.bytesOut = sealed.length
       return reply(200, sealed as BodyInit, JSON_HEADERS)
     } catch (error) {
@@ -178,7 +201,10 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     let response: Response
     if (request.method === 'OPTIONS' && options.corsOrigin) response = reply(204, null)
     else if (path === P.PUBLIC_KEY_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-      response = reply(200, request.method === 'HEAD' ? null : await publicPem, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response = reply(200, request.method === 'HEAD' ? null : await publicPem, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        ...(keyBinding && { [KEY_BINDING_HEADER]: KEY_BINDING_VERSION }),
+      })
     } else if (path === P.SECURE_COMPLETION_PATH) {
       response = request.method === 'POST' ? await secureCompletion(request, facts) : fail(405, 'Use POST', { Allow: 'POST' })
     } else response = fail(404, 'Not found')
@@ -188,13 +214,13 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
 }
 
 /** Opens with the served key first, then with each key still accepted during a rotation. */
-async function openWithAny(parts: Parameters<typeof open>[0], keys: CryptoKey[]): Promise<Uint8Array> {
+async function openWithAny(parts: Parameters<typeof open>[0], keys: CryptoKey[], additionalData?: Uint8Array): Promise<Uint8Array> {
   for (const key of keys.slice(0, -1)) {
     try {
-      return await open(parts, key)
+      return await open(parts, key, additionalData)
     } catch {
       // Sealed to another of the keys: try the next.
     }
   }
-  return open(parts, keys[keys.length - 1]!)
+  return open(parts, keys[keys.length - 1]!, additionalData)
 }

@@ -86,7 +86,14 @@ describe('_metadata like the reference client', () => {
   it('a _metadata that is not an object is replaced', async () => {
     next = [{ ...echoCompletion(params), _metadata: ['not', 'an', 'object'] }]
     const answer = await (await chat()).create(params)
-    expect(Object.keys(answer._metadata).sort()).toEqual(['encryption_algorithm', 'is_encrypted', 'payload_id', 'processed_at'])
+    // key_bound: this router advertises key binding (SECURITY.md).
+    expect(Object.keys(answer._metadata).sort()).toEqual([
+      'encryption_algorithm',
+      'is_encrypted',
+      'key_bound',
+      'payload_id',
+      'processed_at',
+    ])
   })
 
   it('an answer that is JSON but not an object is a ProtocolError', async () => {

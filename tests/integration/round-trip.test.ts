@@ -131,6 +131,9 @@ describe('what goes over the wire', () => {
       'encrypted_aes_key',
       'key_algorithm',
       'payload_algorithm',
+      // Our router advertises key binding: one extra field (SECURITY.md); tests/interop shows the
+      // reference format unchanged against a router that does not.
+      'key_binding',
     ])
     expect(Object.keys(pkg.encrypted_payload)).toEqual(['ciphertext', 'nonce', 'tag'])
     expect(atob(pkg.encrypted_payload.nonce)).toHaveLength(12)

@@ -97,11 +97,23 @@ describe('pinning', () => {
     }
   })
 
-  it('uses a router key given up front without fetching it', async () => {
+  it('uses a router key given up front without fetching it (keyBinding: "off")', async () => {
     const router = await startRouter()
     try {
-      await ask(await clientFor(router.url, { routerPublicKey: routerPublicPem }))
+      await ask(await clientFor(router.url, { routerPublicKey: routerPublicPem, keyBinding: 'off' }))
       expect(keyFetches(router.hits)).toBe(0)
+    } finally {
+      await router.close()
+    }
+  })
+
+  it('with a router key given up front, fetches once only to learn whether the router binds keys', async () => {
+    const router = await startRouter()
+    try {
+      const client = await clientFor(router.url, { routerPublicKey: routerPublicPem })
+      expect((await ask(client))._metadata.key_bound).toBe(true)
+      await ask(client)
+      expect(keyFetches(router.hits)).toBe(1)
     } finally {
       await router.close()
     }

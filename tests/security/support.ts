@@ -95,3 +95,33 @@ export function rsaKeyHeader(options: { bits: number; exponent: number; evenModu
   const spki = derSequence(derSequence(derOid('1.2.840.113549.1.1.1'), derNull()), derTlv(0x03, new Uint8Array([0]), rsaPublicKey))
   return encodeURIComponent(encodePem(spki, 'PUBLIC KEY'))
 }
+
+/** What a middle box does with one exchange: look, change, answer itself, or pass it on with `forward`. */
+export type MiddleBoxHandler = (request: Request, forward: (request: Request) => Promise<Response>) => Promise<Response>
+
+/**
+ * A `fetch` that plays a TLS-terminating middle box between the client and the router: every
+ * request and answer passes through `handler` as a web `Request`/`Response` it may read or rewrite.
+ */
+export function middleBox(handler: MiddleBoxHandler): typeof fetch {
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    handler(new Request(input, init), (request) => fetch(request))) as typeof fetch
+}
+
+/** A copy of `request` with some headers replaced (or removed with `null`) and optionally a new body. */
+export async function rewrite(request: Request, headers: Record<string, string | null>, body?: Uint8Array): Promise<Request> {
+  const copy = new Headers(request.headers)
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null) copy.delete(name)
+    else copy.set(name, value)
+  }
+  const bytes = body ?? (request.method === 'POST' ? new Uint8Array(await request.arrayBuffer()) : undefined)
+  return new Request(request.url, { method: request.method, headers: copy, body: bytes as BodyInit | undefined })
+}
+
+/** A package's JSON with `change` applied to its top-level fields. */
+export function editPackage(bytes: Uint8Array, change: (pkg: Record<string, unknown>) => void): Uint8Array {
+  const pkg = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
+  change(pkg)
+  return new TextEncoder().encode(JSON.stringify(pkg))
+}

@@ -1,7 +1,7 @@
 // The demo chat page: the script-tag build (global NomyoSecure) talking to the router that served
 // this page. Everything shown about the wire (sizes, the package) is measured by wrapping `fetch`,
 // the client's documented injection point, so the numbers are what really left the browser.
-import { addBubble, byteLength, describeError, hex, metaLine, showFingerprint, wireDetails } from './chat-view.js'
+import { addBubble, bindingBadge, byteLength, describeError, hex, metaLine, showFingerprint, wireDetails } from './chat-view.js'
 
 const { SecureChatCompletion } = globalThis.NomyoSecure
 
@@ -112,7 +112,7 @@ async function send(text) {
     history.push({ role: 'assistant', content: message.content ?? '' })
     pending.classList.remove('pending')
     pending.querySelector('.text').textContent = message.content ?? JSON.stringify(message.tool_calls ?? null, null, 2)
-    pending.append(metaLine(completion, ms, exchange), wireDetails(exchange.sentPackage))
+    pending.append(metaLine(completion, ms, exchange), bindingBadge(completion), wireDetails(exchange.sentPackage))
     showRouterKey().catch(() => {})
   } catch (error) {
     history.pop()

@@ -32,6 +32,21 @@ export function metaLine(completion, ms, exchange) {
   return meta
 }
 
+/**
+ * Whether the exchange was key-bound (SECURITY.md, "Key binding"): request and answer sealed to
+ * this payload id and this page's key, so no middle box could swap the answer key or replay an answer.
+ */
+export function bindingBadge(completion) {
+  const bound = completion._metadata?.key_bound === true
+  const badge = document.createElement('div')
+  badge.className = `binding badge ${bound ? 'ok' : 'warn'}`
+  badge.dataset.bound = String(bound)
+  badge.textContent = bound
+    ? 'key-bound: the answer could only be for this request and this key'
+    : 'not key-bound (the router does not offer it)'
+  return badge
+}
+
 /** The request package as it went over the wire, long base64 fields shortened. */
 export function wireDetails(packageText = '') {
   const details = document.createElement('details')

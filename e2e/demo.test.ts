@@ -62,6 +62,9 @@ describe('the demo page against the router CLI', () => {
     expect(await answer.locator('.text').textContent()).toBe('[local demo responder] You said: Hello from the browser')
     const meta = (await answer.locator('.meta').textContent())!
     expect(meta).toMatch(/^sealed request [\d,]+ B · sealed answer [\d,]+ B · round trip \d+ ms · nomyo-local-echo · \d+ tokens$/)
+    // The demo router advertises key binding, and the page says the exchange was bound.
+    expect(await answer.locator('.binding').getAttribute('data-bound')).toBe('true')
+    expect(await answer.locator('.binding').textContent()).toMatch(/^key-bound/)
     // The size shown is what the router received: the page measures the real request body.
     const shown = Number(/sealed request ([\d,]+) B/.exec(meta)![1]!.replaceAll(',', ''))
     const logged = cli

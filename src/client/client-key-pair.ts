@@ -75,7 +75,7 @@ export class ClientKeyPair {
   /** See {@link SecureCompletionClient.loadKeys}. */
   async load(privateKey: string, publicKey?: string, password?: string): Promise<PublicKeyInfo> {
     if (typeof privateKey !== 'string') throw new TypeError('loadKeys: privateKey must be PEM text or a file path')
-    const pair = await importPrivateKeyPem(await this.#pemOrFile(privateKey), password)
+    const pair = await importPrivateKeyPem(await this.#pemOrFile(privateKey, true), password)
     const described = await describeKeyPair(pair)
     if (publicKey !== undefined) {
       const given = await describeKeyPair({
@@ -101,8 +101,11 @@ export class ClientKeyPair {
     return info(keys)
   }
 
-  async #pemOrFile(value: string): Promise<string> {
-    return isPemText(value) ? value : this.#needFiles('loadKeys(path)').readText(value)
+  /** A private key file is read only when it passes the OpenSSH checks (see `FileAccess.readPrivateKey`). */
+  async #pemOrFile(value: string, privateKey = false): Promise<string> {
+    if (isPemText(value)) return value
+    const files = this.#needFiles('loadKeys(path)')
+    return privateKey && files.readPrivateKey ? files.readPrivateKey(value) : files.readText(value)
   }
 
   #needFiles(what: string): FileAccess {

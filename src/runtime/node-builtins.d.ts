@@ -10,6 +10,7 @@ declare module 'node:fs/promises' {
   export function link(existingPath: string, newPath: string): Promise<void>
   export function chmod(path: string, mode: number): Promise<void>
   export function stat(path: string): Promise<{ isFile(): boolean; mode: number }>
+  export function lstat(path: string): Promise<{ isSymbolicLink(): boolean; mode: number }>
 }
 declare module 'node:path' {
   export function dirname(path: string): string

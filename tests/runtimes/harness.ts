@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createHash, createPublicKey } from 'node:crypto'
-import { copyFileSync, existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -34,6 +34,8 @@ export function makeKeyDir(dir: string): string {
   mkdirSync(keyDir, { recursive: true })
   copyFileSync(join(VECTORS_DIR, 'keys', KEY_DIR_SOURCE), join(keyDir, 'private_key.pem'))
   copyFileSync(join(VECTORS_DIR, 'keys', KEY_DIR_SOURCE.replace('-enc.pem', '-public.pem')), join(keyDir, 'public_key.pem'))
+  // The Python client writes its private key 0600; a copy of the read-only vector would be refused.
+  chmodSync(join(keyDir, 'private_key.pem'), 0o600)
   return keyDir
 }
 

@@ -3,12 +3,16 @@
  * mode, then a rename (replace) or a hard link (create only if absent). The adapters beside this file
  * (node.ts, deno.ts) supply only the primitive calls of their own runtime's file API.
  */
+import { KeyError } from '../../errors.js'
 import type { FileAccess } from './file-access.js'
 
 /** The primitive calls of one runtime's file API. Failures carry a POSIX `code` (`ENOENT`, `EEXIST`, …). */
 export interface FilePrimitives {
   readText(path: string): Promise<string>
-  stat(path: string): Promise<unknown>
+  /** Follows symbolic links. `mode` is `null` where the platform has no POSIX modes. */
+  stat(path: string): Promise<{ mode: number | null }>
+  /** Does not follow a symbolic link: facts about the path itself. */
+  lstat(path: string): Promise<{ mode: number | null; isSymlink: boolean }>
   /** Creates `path` and its missing parents with `mode`. */
   mkdirs(path: string, mode: number): Promise<void>
   /** Creates a new file (fails with `EEXIST` when one is there) with `mode` before the umask. */
@@ -49,6 +53,18 @@ export function fileAccessOver(fs: FilePrimitives): FileAccess {
 
   return {
     readText: (path) => fs.readText(path),
+    async readPrivateKey(path) {
+      // The checks OpenSSH makes before it uses a private key (and StrictModes for its directory).
+      const file = await fs.lstat(path)
+      if (file.isSymlink) throw new KeyError(`The private key file ${path} is a symbolic link; use the file itself`)
+      if (file.mode !== null && file.mode & 0o077) {
+        throw new KeyError(`The private key file ${path} is accessible by group or others; run: chmod 600 ${path}`)
+      }
+      const dir = fs.dirname(path)
+      const { mode } = await fs.stat(dir)
+      if (mode !== null && mode & 0o002) throw new KeyError(`The key directory ${dir} is writable by others; run: chmod o-w ${dir}`)
+      return fs.readText(path)
+    },
     async exists(path) {
       try {
         await fs.stat(path)

@@ -8,7 +8,8 @@ import { fileAccessOver } from './atomic-writes.js'
 interface DenoFileApi {
   readTextFile(path: string): Promise<string>
   writeTextFile(path: string, data: string, options?: { mode?: number; createNew?: boolean }): Promise<void>
-  stat(path: string): Promise<unknown>
+  stat(path: string): Promise<{ mode: number | null }>
+  lstat(path: string): Promise<{ mode: number | null; isSymlink: boolean }>
   mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>
   rename(from: string, to: string): Promise<void>
   link(existing: string, target: string): Promise<void>
@@ -39,6 +40,7 @@ function dirname(path: string): string {
 export const denoFiles: FileAccess = fileAccessOver({
   readText: (path) => deno().readTextFile(path),
   stat: (path) => deno().stat(path),
+  lstat: (path) => deno().lstat(path),
   mkdirs: (path, mode) => deno().mkdir(path, { recursive: true, mode }),
   writeNew: (path, text, mode) => deno().writeTextFile(path, text, { mode, createNew: true }),
   // Windows has no POSIX modes (Deno.chmod throws there).

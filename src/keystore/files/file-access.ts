@@ -23,6 +23,12 @@
  */
 export interface FileAccess {
   readText(path: string): Promise<string>
+  /**
+   * Reads a private key file only if OpenSSH would: not through a symbolic link, no permission for
+   * group or others, in a directory others cannot write to; else a `KeyError` that says how to fix
+   * it. The Node, Deno and Bun file access have it; without it, private keys are read as any file.
+   */
+  readPrivateKey?(path: string): Promise<string>
   /** Whether a file exists at `path`. */
   exists(path: string): Promise<boolean>
   /**

@@ -124,8 +124,10 @@ export class FileKeyStore implements KeyStore {
   async #read(path: string, missingOk: boolean): Promise<string | undefined> {
     try {
       if (missingOk && !(await this.#files.exists(path))) return undefined
-      return await this.#files.readText(path)
+      return await (this.#files.readPrivateKey ?? this.#files.readText)(path)
     } catch (error) {
+      // A refusal by the OpenSSH checks says what to fix; keep it as it is.
+      if (error instanceof KeyError) throw error
       // The cause names the path and the system error; neither is secret.
       throw new KeyError('Could not read the private key file in the key directory', { cause: error })
     }

@@ -104,9 +104,9 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
   const maxBodyBytes = options.maxBodyBytes ?? P.MAX_RESPONSE_BYTES
   const keyBinding = options.keyBinding !== false
 
-  // Order matters: everything a header can refuse is refused before a byte of the body is read,
-  // and the client key is checked before the body is opened, so no completion runs for an answer
-  // that could not be sealed.
+  // Order matters: the API key, the tier and the declared size are refused before a byte of the
+  // body is read, the body is read counted, and the client key is checked before the body is
+  // opened, so no completion runs for an answer that could not be sealed.
   async function secureCompletion(request: Request, facts: { payloadId?: string; bytesIn?: number; bytesOut?: number }): Promise<Response> {
     if (checkApiKey && !(await checkApiKey(request.headers.get('authorization')))) {
       return fail(401, 'Invalid or missing API key')
@@ -118,12 +118,6 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       return fail(400, `Invalid security tier; expected one of ${P.SECURITY_TIERS.join(', ')}`)
     }
     if (Number(request.headers.get('content-length')) > maxBodyBytes) return fail(413, 'Request package too large')
-    let clientKey: ClientKey
-    try {
-      clientKey = await importClientKey(request.headers.get(P.HEADER_PUBLIC_KEY))
-    } catch (error) {
-      return fail(400, error instanceof RouterError ? error.message : 'Invalid X-Public-Key header')
-    }
     let body: Uint8Array
     try {
       body = await readBounded(request, maxBodyBytes)
@@ -131,6 +125,14 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       return error instanceof BodyTooLarge ? fail(413, 'Request package too large') : fail(400, 'The request body could not be read')
     }
     facts.bytesIn = body.length
+    // Checked after the (bounded) read, not before: a runtime that answers while the body is still
+    // arriving resets the connection (workerd does), and the client would never see this 400.
+    let clientKey: ClientKey
+    try {
+      clientKey = await importClientKey(request.headers.get(P.HEADER_PUBLIC_KEY))
+    } catch (error) {
+      return fail(400, error instanceof RouterError ? error.message : 'Invalid X-Public-Key header')
+    }
     let plaintext: Uint8Array
     let bound: boolean
     try {

@@ -45,13 +45,19 @@ afterAll(() => router.close())
 describe('finding 4: the router refuses by its headers before reading the body', () => {
   it('no API key and a 400 MB Content-Length: 401 at once, the body never read', async () => {
     const { Authorization: _, ...noKey } = headers()
-    const answer = await rawPost(url, { ...noKey, 'Content-Length': String(MB400) }, () => zeros(MB400), { timeoutMs: 5000 })
+    const answer = await rawPost(url, { ...noKey, 'Content-Length': String(MB400) }, () => zeros(MB400), {
+      timeoutMs: 5000,
+      stallAfter: LIMIT,
+    })
     expect(answer.status).toBe(401)
     expect(answer.sent).toBeLessThan(64 * 1024 * 1024)
   })
 
   it('a valid key and a Content-Length over the limit: 413 at once, the body never read', async () => {
-    const answer = await rawPost(url, headers({ 'Content-Length': String(MB400) }), () => zeros(MB400), { timeoutMs: 5000 })
+    const answer = await rawPost(url, headers({ 'Content-Length': String(MB400) }), () => zeros(MB400), {
+      timeoutMs: 5000,
+      stallAfter: LIMIT,
+    })
     expect(answer.status).toBe(413)
     expect(JSON.parse(answer.body)).toEqual({ detail: 'Request package too large' })
     expect(answer.sent).toBeLessThan(64 * 1024 * 1024)

@@ -20,12 +20,14 @@ export interface RawAnswer {
  * POSTs `body` (bytes, or chunks produced on demand) with exactly `headers`: no Content-Length
  * unless given, so a generator body goes chunked. Resolves with the answer even when the server
  * closes the connection while the body is still being written, as a refusing router does.
+ * `stallAfter`: stop writing after that many bytes and wait: only a server that answers without
+ * the rest of the body answers at all (and no reset can overtake its answer).
  */
 export function rawPost(
   url: string,
   headers: Record<string, string>,
   body: Uint8Array | (() => Iterable<Uint8Array>) = new Uint8Array(0),
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; stallAfter?: number } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0
@@ -65,7 +67,7 @@ export function rawPost(
     }
     const chunks = body()[Symbol.iterator]()
     const pump = () => {
-      while (!answered && !settled && !req.destroyed) {
+      while (!answered && !settled && !req.destroyed && sent < (options.stallAfter ?? Number.POSITIVE_INFINITY)) {
         const next = chunks.next()
         if (next.done) return void req.end()
         sent += next.value.length

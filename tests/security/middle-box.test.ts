@@ -193,6 +193,31 @@ describe('finding 3: answers are bound to their request', () => {
     expect((await ask(client, 'second')).choices[0]!.message.content).toBe('echo: first')
   })
 
+  it('binding does not authenticate the router: a middle box can make up a bound answer (it never sees the prompt)', async () => {
+    const before = router.requests.length
+    const client = await clientBehind(async (request, forward) => {
+      if (isKeyFetch(request)) return forward(request)
+      await tryToRead(new Uint8Array(await request.arrayBuffer()), request.headers)
+      const clientKey = await importPublicKeyPem(decodeURIComponent(request.headers.get('x-public-key')!))
+      const aad = keyBindingAad('response', await spkiFingerprint(clientKey), request.headers.get('x-payload-id')!)
+      const made = new TextEncoder().encode(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          created: 0,
+          model: 'm',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'made up' }, finish_reason: 'stop' }],
+        }),
+      )
+      return new Response(encodePackage(await seal(made, clientKey, aad), { key_binding: 'v1' }) as BodyInit)
+    })
+    const answer = await ask(client)
+    expect(answer.choices[0]!.message.content).toBe('made up')
+    expect(answer._metadata.key_bound).toBe(true)
+    expect(stolen).toEqual([])
+    expect(router.requests.length).toBe(before)
+  })
+
   it('processed_at travels outside the seal: a middle box changes it and nothing notices (documented)', async () => {
     const client = await clientBehind(async (request, forward) => {
       const answer = await forward(request)
@@ -239,6 +264,13 @@ describe('key binding: downgrades', () => {
     expect(posts).toBe(2)
   })
 
+  it('keyBinding "auto", first contact: stripping the advertisement from the first fetch makes the exchange unbound', async () => {
+    const client = await clientBehind(async (request, forward) =>
+      isKeyFetch(request) ? stripHeader(await forward(request)) : forward(request),
+    )
+    expect((await ask(client))._metadata.key_bound).toBeUndefined()
+  })
+
   it('keyBinding "require": a router that does not advertise it gets nothing', async () => {
     postsSeen.length = 0
     const client = await clientBehind(
@@ -271,6 +303,47 @@ describe('key binding: downgrades', () => {
     expect(error).toBeInstanceOf(InvalidRequestError)
     expect((error as Error).message).toMatch(message)
     expect(router.requests.length).toBe(before)
+  })
+
+  it('X-Payload-ID removed from a bound request: 400 from the router, the completion never runs', async () => {
+    const before = router.requests.length
+    const client = await clientBehind(async (request, forward) =>
+      forward(isKeyFetch(request) ? request : await rewrite(request, { 'x-payload-id': null })),
+    )
+    const error = await fail(ask(client))
+    expect(error).toBeInstanceOf(InvalidRequestError)
+    expect((error as Error).message).toMatch(/needs X-Payload-ID/)
+    expect(router.requests.length).toBe(before)
+  })
+
+  it('a router with keyBinding: false advertises nothing, refuses a marked package, and serves unbound clients', async () => {
+    const plain = await startRouter({ keyBinding: false })
+    try {
+      expect((await fetch(`${plain.url}/pki/public_key`)).headers.get('x-nomyo-key-binding')).toBeNull()
+      const client = new SecureChatCompletion({ baseUrl: plain.url, allowHttp: true, maxRetries: 0 })
+      await client.client.loadKeys(clientPem)
+      expect((await ask(client))._metadata.key_bound).toBeUndefined()
+      const marked = new SecureChatCompletion({
+        baseUrl: plain.url,
+        allowHttp: true,
+        maxRetries: 0,
+        fetch: middleBox(async (request, forward) =>
+          isKeyFetch(request)
+            ? forward(request)
+            : forward(
+                await rewrite(
+                  request,
+                  {},
+                  editPackage(new Uint8Array(await request.arrayBuffer()), (pkg) => (pkg.key_binding = 'v1')),
+                ),
+              ),
+        ),
+      })
+      await marked.client.loadKeys(clientPem)
+      expect(((await fail(ask(marked))) as Error).message).toMatch(/Unsupported key_binding/)
+    } finally {
+      await plain.close()
+    }
   })
 
   const rewriteAnswerPackage =

@@ -62,8 +62,10 @@ describe('examples/cloudflare-router: the router as a Worker (workerd)', () => {
     expect(modules.some((id) => id.endsWith('dist/router/index.js'))).toBe(true)
   })
 
-  it('serves the router key from the ROUTER_KEY_PEM secret', async () => {
-    expect(await (await fetch(`${url}/pki/public_key`)).text()).toBe(routerPublicPem)
+  it('serves the router key from the ROUTER_KEY_PEM secret, advertising key binding', async () => {
+    const response = await fetch(`${url}/pki/public_key`)
+    expect(await response.text()).toBe(routerPublicPem)
+    expect(response.headers.get('x-nomyo-key-binding')).toBe('v1')
   })
 
   it('round-trips our client through the Worker to the upstream, with the upstream key', async () => {

@@ -91,7 +91,7 @@ const keyFetches = () => all().reduce((sum, instance) => sum + instance.keyFetch
 
 async function newClient(): Promise<SecureChatCompletion> {
   // No transport retries: a request that any instance fails counts as failed.
-  const client = new SecureChatCompletion({ baseUrl: frontUrl, allowHttp: true, maxRetries: 0 })
+  const client = new SecureChatCompletion({ baseUrl: frontUrl, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
   await client.client.loadKeys(clientPem)
   return client
 }
@@ -99,6 +99,7 @@ async function newClient(): Promise<SecureChatCompletion> {
 async function ask(client: SecureChatCompletion, content: string): Promise<void> {
   const completion = await client.create({ model: 'm', messages: [{ role: 'user', content }] })
   if (completion.choices[0]?.message.content !== `echo: ${content}`) throw new Error(`wrong answer to ${content}`)
+  if (completion._metadata?.key_bound !== true) throw new Error(`unbound answer to ${content}`)
 }
 
 /** `workers` loops asking one after another until `stop()`; failures are collected, not thrown. */

@@ -88,7 +88,8 @@ export function startServer(
 
 /** Our client, with the fixture client key, asking `baseUrl` one question. */
 export async function askWithOurClient(baseUrl: string, content: string, apiKey?: string, model = 'example-model') {
-  const client = new SecureChatCompletion({ baseUrl, apiKey, allowHttp: true, maxRetries: 0 })
+  // 'require': every example router advertises key binding, and our client must use it.
+  const client = new SecureChatCompletion({ baseUrl, apiKey, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
   await client.client.loadKeys(clientPem)
   return client.create({ model, messages: [{ role: 'user', content }] })
 }

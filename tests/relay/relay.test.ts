@@ -24,7 +24,9 @@ const atRouter: Headers[] = []
 const fromPage: Headers[] = []
 const cleanup: Array<() => unknown> = []
 let relayUrl = ''
+let routerUrl = ''
 let routerHits = 0
+let completionsRun = 0
 
 async function record(where: string, message: Request | Response): Promise<void> {
   const body = message.body ? await message.clone().text() : ''
@@ -42,6 +44,7 @@ beforeAll(async () => {
     keyPair: await loadKeyPair(routerPem),
     apiKey: API_KEY,
     complete: async (request) => {
+      completionsRun++
       const answer = echoCompletion(request)
       answer.choices[0]!.message.content += ` ${ANSWER_CANARY}`
       return answer
@@ -56,6 +59,7 @@ beforeAll(async () => {
     response.headers.set('Set-Cookie', 'router=1')
     return response
   })
+  routerUrl = router.url
   const relay = createRelay({
     routerUrl: router.url,
     apiKey: API_KEY,
@@ -86,7 +90,8 @@ afterAll(async () => {
 
 /** The page's client: the relay's origin as `baseUrl`, and no API key. */
 async function pageClient(): Promise<SecureChatCompletion> {
-  const client = new SecureChatCompletion({ baseUrl: relayUrl, allowHttp: true, maxRetries: 0 })
+  // 'require': the page refuses to send unless the router's key-binding advertisement got through.
+  const client = new SecureChatCompletion({ baseUrl: relayUrl, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
   await client.client.loadKeys(clientPem)
   return client
 }
@@ -99,6 +104,7 @@ describe('relay: a page without an API key talks to the router through it', () =
       security_tier: 'high',
     })
     expect(completion.choices[0]!.message.content).toBe(`echo: ${PROMPT_CANARY} ${ANSWER_CANARY}`)
+    expect(completion._metadata?.key_bound).toBe(true)
     expect(fromPage.every((headers) => !headers.has('authorization'))).toBe(true)
     expect(atRouter.at(-1)!.get('authorization')).toBe(`Bearer ${API_KEY}`)
   })
@@ -128,6 +134,28 @@ describe('relay: a page without an API key talks to the router through it', () =
     expect(posted.bytesOut).toBeGreaterThan(100)
     const log = JSON.stringify(events)
     for (const secret of [API_KEY, PROMPT_CANARY, ANSWER_CANARY, 'BEGIN PUBLIC KEY', 'PUBLIC%20KEY']) expect(log).not.toContain(secret)
+  })
+})
+
+describe('relay: a relay that turns attacker', () => {
+  it('swapping X-Public-Key for its own key gets nothing: key binding makes the router refuse before the completion runs', async () => {
+    const swapping = createRelay({
+      routerUrl,
+      apiKey: API_KEY,
+      allowHttp: true,
+      fetch: (request) => {
+        if (request.method !== 'POST') return fetch(request)
+        const headers = new Headers(request.headers)
+        headers.set('x-public-key', encodeURIComponent(routerPublicPem))
+        return fetch(new Request(request, { headers }))
+      },
+    })
+    const server = await start(swapping)
+    const page = new SecureChatCompletion({ baseUrl: server.url, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
+    await page.client.loadKeys(clientPem)
+    const before = completionsRun
+    await expect(page.create({ model: 'm', messages: [{ role: 'user', content: PROMPT_CANARY }] })).rejects.toMatchObject({ status: 400 })
+    expect(completionsRun).toBe(before)
   })
 })
 
@@ -212,6 +240,8 @@ describe('relay: CORS and the router answer headers', () => {
     const response = await relayFetch('/pki/public_key', { headers: { origin: PAGE_ORIGIN } })
     expect(await response.text()).toBe(routerPublicPem)
     expect(response.headers.get('x-router-extension')).toBe('ext-1')
+    expect(response.headers.get('x-nomyo-key-binding')).toBe('v1')
+    expect(response.headers.get('access-control-expose-headers')).toMatch(/x-nomyo-key-binding/)
     expect(response.headers.get('access-control-expose-headers')).toMatch(/x-router-extension/)
     expect(response.headers.get('set-cookie')).toBeNull()
     expect(response.headers.get('access-control-allow-origin')).toBe(PAGE_ORIGIN)

@@ -2,7 +2,8 @@
  * The SPA recipe in a real browser (Debian's Chromium): a page with no API key uses the relay as its
  * `baseUrl`, on its own origin (`/api/nomyo` beside the page) and on another origin it allows
  * (CORS); a relay that does not allow the page's origin is never reached past the preflight. What
- * the relay handled is searched for the prompt and the answer.
+ * the relay handled is searched for the prompt and the answer. The page requires key binding, so
+ * each exchange also proves that the router's advertisement crossed the relay (and CORS).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,10 +22,11 @@ const PAGE = `<!doctype html>
 <script type="module">
   import { SecureChatCompletion } from '/dist/nomyo-secure.browser.min.js'
   globalThis.ask = async (baseUrl, content, pem) => {
-    const client = new SecureChatCompletion({ baseUrl, allowHttp: true, maxRetries: 0 })
+    // 'require': nothing is sent unless the router's key-binding advertisement reached the page.
+    const client = new SecureChatCompletion({ baseUrl, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
     await client.client.loadKeys(pem)
     const completion = await client.create({ model: 'm', messages: [{ role: 'user', content }] })
-    return completion.choices[0].message.content
+    return completion._metadata.key_bound === true ? completion.choices[0].message.content : 'not key-bound'
   }
 </script>`
 

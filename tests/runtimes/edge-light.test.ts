@@ -62,14 +62,20 @@ describe('edge-light: nomyo-secure in a Vercel Edge Function (edge-runtime VM)',
 describe('edge-light: the router and the relay as Vercel Edge Functions', () => {
   it('the router serves its key and round-trips our client', async () => {
     expect(await (await fetch(`${urls.router}/pki/public_key`)).text()).toBe(routerPublicPem)
-    const client = new SecureChatCompletion({ baseUrl: urls.router, apiKey: 'sk-edge', allowHttp: true, maxRetries: 0 })
+    const client = new SecureChatCompletion({
+      baseUrl: urls.router,
+      apiKey: 'sk-edge',
+      allowHttp: true,
+      maxRetries: 0,
+      keyBinding: 'require',
+    })
     await client.client.loadKeys(clientPem)
     const completion = await client.create({ model: 'm', messages: [{ role: 'user', content: 'hi edge' }] })
     expect(completion.choices[0]!.message.content).toBe('edge: [{"role":"user","content":"hi edge"}]')
   })
 
   it('a page client without an API key round-trips through the relay to the router', async () => {
-    const page = new SecureChatCompletion({ baseUrl: urls.relay, allowHttp: true, maxRetries: 0 })
+    const page = new SecureChatCompletion({ baseUrl: urls.relay, allowHttp: true, maxRetries: 0, keyBinding: 'require' })
     await page.client.loadKeys(clientPem)
     const completion = await page.create({ model: 'm', messages: [{ role: 'user', content: 'via relay' }] })
     expect(completion.choices[0]!.message.content).toBe('edge: [{"role":"user","content":"via relay"}]')

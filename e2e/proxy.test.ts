@@ -213,7 +213,7 @@ describe('nomyo-secure proxy with the openai package', () => {
     expect(await health.json()).toEqual({
       status: 'ok',
       proxy: 'up',
-      router: { reachable: true, fingerprint: routerFingerprint, pinned: null },
+      router: { reachable: true, fingerprint: routerFingerprint, pinned: null, keyBinding: true },
     })
   })
 
@@ -234,6 +234,28 @@ describe('nomyo-secure proxy with the openai package', () => {
     const models = await openai.models.list()
     expect(models.data.map((model) => model.id)).toEqual(['Qwen/Qwen3-0.6B'])
     expect(seen).toEqual([`Bearer ${ROUTER_KEY}`])
+  })
+
+  it('--key-binding: bound by default where the router offers it; require refuses a router without it; off never binds', async () => {
+    const bound = await setUp()
+    const answer = await bound.openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
+    expect((answer as unknown as { _metadata: { key_bound?: boolean } })._metadata.key_bound).toBe(true)
+    expect(JSON.parse(new TextDecoder().decode(bound.router.wire[0]!))).toHaveProperty('key_binding', 'v1')
+
+    const off = await setUp({}, ['--key-binding', 'off'])
+    const unbound = await off.openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
+    expect((unbound as unknown as { _metadata: { key_bound?: boolean } })._metadata.key_bound).toBeUndefined()
+    expect(JSON.parse(new TextDecoder().decode(off.router.wire[0]!))).not.toHaveProperty('key_binding')
+
+    const plain = await setUp({ keyBinding: false }, ['--key-binding', 'require'])
+    const refused = await plain.openai.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: PROMPT }] })
+      .catch((e: unknown) => e)
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(421)
+    expect((refused as Error).message).toContain('key binding')
+    expect(plain.router.wire).toHaveLength(0)
+    const health = await fetch(`${plain.proxy.url}/healthz`)
+    expect(await health.json()).toMatchObject({ router: { reachable: true, keyBinding: false } })
   })
 
   it('a pinned key that does not match: nothing is sent (421) and /healthz reports it', async () => {

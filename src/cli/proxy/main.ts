@@ -50,6 +50,7 @@ export const runProxy: Command = async (argv, env) => {
       `  Router:          ${routerUrl}${routerPublicKey ? ` (key from ${options.routerKeyFile}, SHA-256 ${await pemFingerprint(routerPublicKey)})` : ''}`,
       `  Router API key:  ${options.passApiKey ? "the local client's bearer token" : options.apiKey ? 'set' : 'none (--api-key or NOMYO_API_KEY)'}`,
       `  Pinned keys:     ${options.pins.length || 'none (--pin SHA256)'}`,
+      `  Key binding:     ${options.keyBinding ?? 'auto'}`,
       `  Client key:      ${options.keyDir ? `${options.keyDir} (kept across restarts)` : 'in memory (new each start; --key-dir DIR keeps it)'}, SHA-256 ${client.fingerprint}`,
       `  Local token:     ${options.localToken ? 'required' : 'not required (--local-token to require one)'}`,
       `  CORS:            ${options.corsOrigin ?? 'off'}`,
@@ -81,7 +82,8 @@ function fetchOptions(options: ProxySettings, routerPublicKey: string | undefine
   if (routerPublicKey) settings.routerPublicKey = routerPublicKey
   if (options.keyDir) settings.keyDir = options.keyDir
   if (options.keyPassword) settings.keyPassword = options.keyPassword
-  if (options.securityTier) settings.securityTier = options.securityTier as SecureFetchOptions['securityTier']
+  if (options.securityTier) settings.securityTier = options.securityTier
+  if (options.keyBinding) settings.keyBinding = options.keyBinding
   return settings
 }
 

@@ -13,8 +13,8 @@ import { httpUrl, nonEmpty, origin, port, seconds, secret } from '../shared/opti
 export const DEFAULT_PORT = 12436
 export const DEFAULT_HOST = '127.0.0.1'
 export const DEFAULT_TIMEOUT_S = 300
-const TIERS = ['standard', 'high', 'maximum']
-const KEY_BINDINGS = ['auto', 'require', 'off']
+const TIERS = ['standard', 'high', 'maximum'] as const
+const KEY_BINDINGS = ['auto', 'require', 'off'] as const
 
 export const HELP = `nomyo-secure proxy: a local OpenAI-compatible endpoint that seals every chat completion end to end
 to a NOMYO secure router. Point any OpenAI client at http://127.0.0.1:${DEFAULT_PORT}/v1.
@@ -30,7 +30,8 @@ Options:
   --key-dir DIR          Keep the client key in DIR (private_key.pem, mode 0600) across restarts;
                          NOMYO_KEY_PASSWORD encrypts it. Default: a new key in memory per start
   --security-tier TIER   Default tier: standard, high or maximum (a request's X-Security-Tier overrides)
-  --key-binding MODE     auto, require or off: bind the answer key and payload id to the request
+  --key-binding MODE     auto (default), require or off: seal the answer key and payload id into
+                         each request where the router offers it (require: refuse routers that do not)
   --timeout S            Seconds to wait for the router before answering 504 (default ${DEFAULT_TIMEOUT_S})
   --port N               Port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --host HOST            Interface to bind (default ${DEFAULT_HOST}: this machine only)
@@ -53,8 +54,8 @@ export interface ProxySettings {
   routerKeyFile: string | undefined
   keyDir: string | undefined
   keyPassword: string | undefined
-  securityTier: string | undefined
-  keyBinding: string | undefined
+  securityTier: 'standard' | 'high' | 'maximum' | undefined
+  keyBinding: 'auto' | 'require' | 'off' | undefined
   timeoutMs: number
   localToken: string | undefined
   passApiKey: boolean
@@ -121,8 +122,8 @@ function pin(text: string): string {
   return hex
 }
 
-function oneOf(text: string | undefined, allowed: string[], option: string): string | undefined {
+function oneOf<T extends string>(text: string | undefined, allowed: readonly T[], option: string): T | undefined {
   if (text === undefined) return undefined
-  if (!allowed.includes(text)) throw new Error(`${option} must be one of ${allowed.join(', ')}`)
-  return text
+  if (!(allowed as readonly string[]).includes(text)) throw new Error(`${option} must be one of ${allowed.join(', ')}`)
+  return text as T
 }

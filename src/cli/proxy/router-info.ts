@@ -57,9 +57,10 @@ function parseList(text: string): { object: 'list'; data: unknown[] } | undefine
   }
 }
 
-/** Whether the proxy is up, the router reachable, and the fingerprint of the key the router serves. */
+/** Whether the proxy is up, the router reachable, the fingerprint of the key it serves and whether it offers key binding. */
 export async function health(settings: RouterInfoSettings): Promise<Response> {
   let fingerprint: string
+  let keyBinding: boolean
   try {
     const answer = await fetch(`${settings.routerUrl}/pki/public_key`, {
       redirect: 'manual',
@@ -67,6 +68,8 @@ export async function health(settings: RouterInfoSettings): Promise<Response> {
     })
     if (!answer.ok) throw new Error(`HTTP ${answer.status}`)
     fingerprint = await pemFingerprint(await answer.text())
+    // The router's advertisement of key binding (SECURITY.md), the header the client reads too.
+    keyBinding = answer.headers.get('x-nomyo-key-binding') !== null
   } catch (error) {
     note('router unreachable')
     const reason = error instanceof Error && /^HTTP \d+$/.test(error.message) ? error.message : 'no answer'
@@ -74,7 +77,7 @@ export async function health(settings: RouterInfoSettings): Promise<Response> {
   }
   const pinned = settings.pins.length === 0 ? null : settings.pins.includes(fingerprint)
   return Response.json(
-    { status: pinned === false ? 'degraded' : 'ok', proxy: 'up', router: { reachable: true, fingerprint, pinned } },
+    { status: pinned === false ? 'degraded' : 'ok', proxy: 'up', router: { reachable: true, fingerprint, pinned, keyBinding } },
     {
       status: pinned === false ? 503 : 200,
     },

@@ -97,5 +97,20 @@ export function runtimeVersion() {
   return globalThis.process.versions.node
 }
 
+/** A full garbage collection where the runtime offers one (node/deno need --expose-gc). */
+export function collectGarbage() {
+  if (globalThis.gc) globalThis.gc()
+  else if (globalThis.Bun) globalThis.Bun.gc(true)
+}
+
+// The runtime's fastest built-in base64: `Uint8Array.prototype.toBase64`/`fromBase64` where they
+// exist (Deno, Bun), else Node's Buffer.
+const nativeBase64 = typeof Uint8Array.prototype.toBase64 === 'function' && typeof Uint8Array.fromBase64 === 'function'
+export const base64Kind = nativeBase64 ? 'Uint8Array.toBase64/fromBase64' : 'Buffer'
+export const toBase64 = nativeBase64
+  ? (bytes) => bytes.toBase64()
+  : (bytes) => globalThis.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+export const fromBase64 = nativeBase64 ? (text) => Uint8Array.fromBase64(text) : (text) => globalThis.Buffer.from(text, 'base64')
+
 export const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2))
 export const fmtBytes = (n) => (n >= MiB ? `${+(n / MiB).toFixed(2)} MiB` : n >= KiB ? `${+(n / KiB).toFixed(2)} KiB` : `${n} B`)

@@ -7,7 +7,21 @@
 // one RSA-OAEP decrypt (RSA-4096 like production), AES-256-GCM encrypt + decrypt, and the runtime's
 // fastest built-in base64 both ways. Everything the floor needs is prepared outside the timed region.
 // Also reported, not in the floor: UTF-8 encode/decode of the plaintext (ratioWithUtf8).
-import { KiB, MiB, answerOfSize, loadKeyPems, median, pemDer, requestOfSize, runtimeName, runtimeVersion } from './common.mjs'
+import {
+  KiB,
+  MiB,
+  answerOfSize,
+  base64Kind,
+  collectGarbage,
+  fromBase64,
+  loadKeyPems,
+  median,
+  pemDer,
+  requestOfSize,
+  runtimeName,
+  runtimeVersion,
+  toBase64,
+} from './common.mjs'
 
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2)
 const option = (name, fallback) => {
@@ -23,15 +37,7 @@ const sizes = (option('--sizes', '') || '1024,102400,1048576,10485760').split(',
 const { SecureCompletionClient } = await import(dist.href)
 const subtle = globalThis.crypto.subtle
 
-const collect = globalThis.gc ? () => globalThis.gc() : globalThis.Bun ? () => globalThis.Bun.gc(true) : () => {}
-
-const NodeBuffer = globalThis.Buffer
-const hasNativeBase64 = typeof Uint8Array.prototype.toBase64 === 'function' && typeof Uint8Array.fromBase64 === 'function'
-const base64Kind = hasNativeBase64 ? 'Uint8Array.toBase64/fromBase64' : 'Buffer'
-const toBase64 = hasNativeBase64
-  ? (bytes) => bytes.toBase64()
-  : (bytes) => NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-const fromBase64 = hasNativeBase64 ? (text) => Uint8Array.fromBase64(text) : (text) => NodeBuffer.from(text, 'base64')
+const collect = collectGarbage
 
 function repsFor(size) {
   const reps = size <= 1 * KiB ? 61 : size <= 100 * KiB ? 41 : size <= 1 * MiB ? 25 : 15

@@ -1,6 +1,7 @@
-// Peak RSS growth of one 10 MiB request + 10 MiB answer through sendSecureRequest, in a fresh Node
-// process (run with --expose-gc), against the router in another process so only the client is counted.
+// Peak memory growth of one 10 MiB request + 10 MiB answer through sendSecureRequest, against the
+// router in another (Node) process so only the client is counted. One exchange per fresh process:
 //   node --expose-gc bench/memory.mjs [--bytes N] [--dist DIR] [--plain | --floor]
+//   deno run -A --v8-flags=--expose-gc bench/memory.mjs …      bun bench/memory.mjs …
 // --plain measures the baseline instead: the same exchange as plain JSON over fetch, no encryption
 // (what a plain OpenAI-compatible client needs), against the same router process.
 // --floor measures the cryptographic floor of section 1 on the same bytes, without HTTP:
@@ -8,14 +9,14 @@
 // JSON.parse back (the answer's ciphertext is made before measuring).
 // The baseline is taken after the request object exists and after a GC: what is measured is what the
 // client allocates on top of the caller's own data, including the decrypted answer it returns.
-import { readFileSync, writeFileSync } from 'node:fs'
-import { MiB, answerOfSize, loadKeyPems, pemDer } from './common.mjs'
+import { MiB, answerOfSize, collectGarbage, fromBase64, loadKeyPems, pemDer, runtimeName, runtimeVersion, toBase64 } from './common.mjs'
+import { exactPeak, peakRss, resetPeak, rss } from './peak-memory.mjs'
 import { startRouterProcess } from './processes.mjs'
 
-if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
+const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2)
 const option = (name) => {
-  const at = process.argv.indexOf(name)
-  return at > 0 ? process.argv[at + 1] : undefined
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
 }
 const BYTES = Number(option('--bytes') ?? 10 * MiB)
 // --request-bytes / --answer-bytes measure one direction alone (the other side then stays small).
@@ -37,12 +38,12 @@ function bigRequest(bytes, answerBytes = bytes) {
 
 const settle = async () => {
   for (let i = 0; i < 3; i++) {
-    globalThis.gc()
+    collectGarbage()
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
-const plain = process.argv.includes('--plain')
-const floor = process.argv.includes('--floor')
+const plain = args.includes('--plain')
+const floor = args.includes('--floor')
 
 /** The floor's two directions, with `prepare(answerBytes)` sealing the answer beforehand. */
 async function cryptoFloor() {
@@ -55,38 +56,21 @@ async function cryptoFloor() {
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12))
   const wrappedKey = await subtle.encrypt(rsa, rsaPublic, new Uint8Array(32))
   const answers = new Map()
-  const toBase64 = (buffer) => Buffer.from(buffer).toString('base64')
   return {
     async prepare(answerBytes) {
       const sealed = await subtle.encrypt({ name: 'AES-GCM', iv }, aes, new TextEncoder().encode(JSON.stringify(answerOfSize(answerBytes))))
-      answers.set(answerBytes, toBase64(sealed))
+      answers.set(answerBytes, toBase64(new Uint8Array(sealed)))
     },
     async exchange(body) {
       const plaintext = new TextEncoder().encode(JSON.stringify(body))
       await subtle.encrypt(rsa, rsaPublic, new Uint8Array(32))
-      toBase64(await subtle.encrypt({ name: 'AES-GCM', iv }, aes, plaintext))
-      const ciphertext = Buffer.from(answers.get(body.bench_answer_bytes), 'base64')
+      toBase64(new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv }, aes, plaintext)))
+      const ciphertext = fromBase64(answers.get(body.bench_answer_bytes))
       await subtle.decrypt(rsa, rsaPrivate, wrappedKey)
       return JSON.parse(new TextDecoder().decode(await subtle.decrypt({ name: 'AES-GCM', iv }, aes, ciphertext)))
     },
   }
 }
-
-// Linux keeps the peak RSS (VmHWM) per process and resets it on writing 5 to clear_refs, which makes
-// the peak of the call itself exact. Elsewhere getrusage's maxRSS covers the whole process life.
-const exactPeak = (() => {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5')
-    return true
-  } catch {
-    return false
-  }
-})()
-const maxRss = () => {
-  if (!exactPeak) return process.resourceUsage().maxRSS * 1024
-  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024
-}
-const resetPeak = () => exactPeak && writeFileSync('/proc/self/clear_refs', '5')
 
 try {
   const client = new SecureCompletionClient({ routerUrl: router.url, allowHttp: true })
@@ -111,38 +95,37 @@ try {
   const request = bigRequest(REQUEST_BYTES, ANSWER_BYTES)
   await settle()
 
-  const before = process.memoryUsage()
+  const before = rss()
   resetPeak()
-  const peakBefore = maxRss()
-  let sampled = before.rss
-  const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 1)
+  const peakBefore = peakRss()
+  let sampled = before
+  const sampler = setInterval(() => (sampled = Math.max(sampled, rss())), 1)
   const answer = await exchange(request)
   clearInterval(sampler)
-  const peakAfter = maxRss()
+  const peakAfter = peakRss()
   const answerBytes = JSON.stringify({ ...answer, _metadata: undefined }).length
-  const afterCall = process.memoryUsage()
+  const afterCall = rss()
   await settle()
-  const retained = process.memoryUsage()
+  const retained = rss()
 
-  // getrusage's maxRSS is exact but covers the whole process life; the sampler only sees event-loop
-  // turns. When the earlier peak was already higher, the exact figure is unknowable and the sampled
-  // one is a lower bound; both are reported.
-  const peakGrowth = Math.max(peakAfter, sampled) - before.rss
+  // Without an exact peak (not Linux) the process's maxRSS covers its whole life and the sampler
+  // only sees event-loop turns: when the earlier peak was higher, the sampled figure is a lower bound.
+  const peakGrowth = Math.max(peakAfter, sampled) - before
   const result = {
+    runtime: runtimeName(),
+    version: runtimeVersion(),
     mode: floor ? 'cryptographic floor' : plain ? 'plain JSON over fetch' : 'sendSecureRequest',
     exactPeak,
     payloadBytes: BYTES,
     requestBytes: REQUEST_BYTES,
     answerBytes,
-    rssBefore: before.rss,
+    rssBefore: before,
     peakRssGrowth: peakGrowth,
-    peakRssGrowthSampled: sampled - before.rss,
-    baselinePeakAboveRss: peakBefore > before.rss ? peakBefore - before.rss : 0,
+    peakRssGrowthSampled: sampled - before,
+    baselinePeakAboveRss: peakBefore > before ? peakBefore - before : 0,
     multipleOfPayload: peakGrowth / BYTES,
-    rssGrowthAfterCall: afterCall.rss - before.rss,
-    retainedAfterGc: retained.rss - before.rss,
-    heapUsedGrowthAfterGc: retained.heapUsed - before.heapUsed,
-    arrayBuffersAfterGc: retained.arrayBuffers - before.arrayBuffers,
+    rssGrowthAfterCall: afterCall - before,
+    retainedAfterGc: retained - before,
   }
   console.log(JSON.stringify(result))
 } finally {

@@ -6,9 +6,13 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO = fileURLToPath(new URL('..', import.meta.url))
 
+// The router always runs in Node, also when the client under test runs in Deno or Bun (bench/run.mjs
+// passes its own Node as NOMYO_BENCH_NODE; else `node` from PATH).
+const NODE = globalThis.Deno || globalThis.Bun ? (process.env.NOMYO_BENCH_NODE ?? 'node') : process.execPath
+
 /** Starts bench/router-server.mjs; resolves with its URL, a stats reader and `stop()`. */
 export function startRouterProcess() {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./router-server.mjs', import.meta.url))], {
+  const child = spawn(NODE, [fileURLToPath(new URL('./router-server.mjs', import.meta.url))], {
     cwd: REPO,
     stdio: ['pipe', 'pipe', 'inherit'],
   })

@@ -4,6 +4,7 @@
 //   POST /__bench/reset → zeroes the counters
 //   POST /__bench/plain → the same sized answer as plain JSON, unencrypted: the baseline of a plain
 //                         OpenAI-compatible exchange for the memory run
+//   POST /__bench/bytes?n=N → N bytes (the body is read and dropped): the bare fetch of the CPU run
 // The completion echoes the last message, or when the request carries `bench_answer_bytes`, answers a
 // completion of exactly that many bytes of JSON (for the 10 MiB memory run).
 import { createSecureRouter, loadKeyPair } from '../dist/router/index.js'
@@ -48,6 +49,10 @@ const server = await serve(async (request) => {
   if (path === '/__bench/reset') {
     Object.assign(stats, { keyFetches: 0, completions: 0, handlerMs: 0 })
     return Response.json(stats)
+  }
+  if (path === '/__bench/bytes') {
+    await request.arrayBuffer()
+    return new Response(new Uint8Array(Number(new URL(request.url).searchParams.get('n'))))
   }
   if (path === '/__bench/plain') return Response.json(sizedAnswer((await request.json()).bench_answer_bytes))
   const started = performance.now()

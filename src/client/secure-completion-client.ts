@@ -160,13 +160,18 @@ export class SecureCompletionClient {
    * `processed_at`, `is_encrypted`, `encryption_algorithm` (and `key_bound`) merged into its
    * `_metadata`. An answer marked as key-bound opens only for `payloadId` and this client's key.
    */
-  async decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<SecureResponse> {
+  decryptResponse(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string): Promise<SecureResponse> {
+    return this.#open(encryptedResponse, payloadId, false)
+  }
+
+  /** `owned`: the bytes are this client's own answer body, decoded in place and released as it goes. */
+  async #open(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string, owned: boolean): Promise<SecureResponse> {
     const bytes = encryptedResponse instanceof ArrayBuffer ? new Uint8Array(encryptedResponse) : encryptedResponse
-    const { parts, algorithm, extra } = parsePackage(bytes)
+    const { parts, algorithm, extra } = parsePackage(bytes, { inPlace: owned })
     const bound = extra[KEY_BINDING_FIELD] === KEY_BINDING_VERSION
     const keys = await this.#keyPair.get()
     const aad = bound ? keyBindingAad('response', keys.fingerprint, payloadId) : undefined
-    const answer = decodePlaintext(await open(parts, keys.privateKey, aad), this.secureMemory)
+    const answer = decodePlaintext(await open(parts, keys.privateKey, aad, { consume: true }), this.secureMemory)
     if (!isPlainObject(answer)) throw new ProtocolError('The decrypted answer is not a JSON object')
     // The router's own `_metadata` keys stay; ours are written over them, as in the reference client.
     const sealed = isPlainObject(answer._metadata) ? answer._metadata : {}
@@ -219,7 +224,15 @@ export class SecureCompletionClient {
         plaintext = undefined
         sentBound = target.bound
         return send(
-          { url: this.routerUrl + P.SECURE_COMPLETION_PATH, method: 'POST', headers, body, signal: options.signal, requestId: payloadId },
+          {
+            url: this.routerUrl + P.SECURE_COMPLETION_PATH,
+            method: 'POST',
+            headers,
+            body,
+            disposableBody: true,
+            signal: options.signal,
+            requestId: payloadId,
+          },
           this.#transport(options),
         )
       }
@@ -238,7 +251,7 @@ export class SecureCompletionClient {
         this.#options.logger?.warn?.('nomyo-secure: the router key changed; resending sealed to the new key')
         answer = await post(fresh)
       }
-      const opened = await this.decryptResponse(answer.body, payloadId)
+      const opened = await this.#open(answer.body, payloadId, true)
       // Bound out, bound back: an unbound answer to a bound request is an old one replayed.
       if (!opened._metadata.key_bound === sentBound) throw new SecurityError(DECRYPTION_FAILED)
       return opened

@@ -21,6 +21,7 @@ const encoder = new TextEncoder()
 const strict = new TextDecoder('utf-8', { fatal: true })
 const lenient = new TextDecoder()
 
+const CIPHERTEXT_NOT_BASE64 = 'Malformed package: "encrypted_payload.ciphertext" is not standard padded base64'
 const QUOTE = 0x22
 // The package's start up to the ciphertext's base64, all ASCII so characters count as bytes; the
 // reference client writes `"ciphertext": "`, this one `"ciphertext":"`.
@@ -73,9 +74,16 @@ export interface ParsedPackage {
 /**
  * Parses and validates a package from its wire bytes (or an already parsed JSON value).
  * Throws {@link ProtocolError} naming the first bad field.
+ *
+ * `inPlace`: the bytes are the caller's own and needed no more (the client's answer body), so the
+ * ciphertext is decoded over them, into their start (base64 is 4/3 of its bytes, so the writes never
+ * pass the reads), and `parts.ciphertext` is a view of them: no second buffer for a 10 MiB answer.
+ * The bytes are garbage afterwards whatever the outcome. A ciphertext that is not plain padded base64
+ * is then refused as such, with no second, full parse: this also refuses JSON escapes inside the
+ * base64 (`\/`), which no JSON encoder in use writes there and the full parse would have undone.
  */
-export function parsePackage(input: Uint8Array | string | unknown): ParsedPackage {
-  const cut = input instanceof Uint8Array ? cutCiphertext(input) : undefined
+export function parsePackage(input: Uint8Array | string | unknown, options: { inPlace?: boolean } = {}): ParsedPackage {
+  const cut = input instanceof Uint8Array ? cutCiphertext(input, options.inPlace) : undefined
   if (cut) return validate(cut.rest, cut.ciphertext)
   let value = input
   if (input instanceof Uint8Array || typeof input === 'string') {
@@ -104,7 +112,7 @@ function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
   if (tag.length !== TAG_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.tag" must be ${TAG_BYTES} bytes`)
   // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
   const sealed = ciphertext ?? decodeWithTagRoom(encrypted_payload.ciphertext)
-  if (!sealed) throw new ProtocolError('Malformed package: "encrypted_payload.ciphertext" is not standard padded base64')
+  if (!sealed) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
   sealed.set(tag, sealed.length - TAG_BYTES)
   const wrappedKey = decodeField(encrypted_aes_key, 'encrypted_aes_key')
   return { parts: { ciphertext: sealed, nonce, wrappedKey }, algorithm, extra }
@@ -125,7 +133,7 @@ function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
  * quote, backslash or control character) gives the same JSON with that one string filled in. The
  * cut sits between ASCII bytes, so decoding the two pieces is decoding the whole.
  */
-function cutCiphertext(bytes: Uint8Array): { rest: unknown; ciphertext: Uint8Array } | undefined {
+function cutCiphertext(bytes: Uint8Array, inPlace = false): { rest: unknown; ciphertext: Uint8Array } | undefined {
   const key = CIPHERTEXT_START.exec(lenient.decode(bytes.subarray(0, 1024)))
   if (!key) return undefined
   const start = key[0].length
@@ -136,15 +144,17 @@ function cutCiphertext(bytes: Uint8Array): { rest: unknown; ciphertext: Uint8Arr
   if (/[\\\uFFFD]/.test(rest) || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"')) return undefined
   const value = parseJson(rest) as { encrypted_payload?: { ciphertext?: unknown } } | null | undefined
   if (value?.encrypted_payload?.ciphertext !== '') return undefined
-  const ciphertext = decodeWithTagRoom(bytes.subarray(start, end))
+  const ciphertext = decodeWithTagRoom(bytes.subarray(start, end), inPlace ? bytes : undefined)
+  // Decoding in place overwrote the bytes a full parse would need.
+  if (!ciphertext && inPlace) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
   return ciphertext && { rest: value, ciphertext }
 }
 
 /** Decodes padded standard base64 into a new buffer with {@link TAG_BYTES} to spare at its end. */
-function decodeWithTagRoom(text: string | Uint8Array): Uint8Array | undefined {
+function decodeWithTagRoom(text: string | Uint8Array, into?: Uint8Array): Uint8Array | undefined {
   const length = decodedLength(text)
   if (length === undefined) return undefined
-  const out = new Uint8Array(length + TAG_BYTES)
+  const out = into ? into.subarray(0, length + TAG_BYTES) : new Uint8Array(length + TAG_BYTES)
   return decodeBase64Into(text, out.subarray(0, length)) ? out : undefined
 }
 

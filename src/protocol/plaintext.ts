@@ -4,6 +4,7 @@
  */
 import { ProtocolError } from '../errors.js'
 import { decodeUtf8 } from '../crypto/utf8.js'
+import { releaseBuffer } from '../crypto/release.js'
 import { packageCapacity } from './package.js'
 import { MAX_PLAINTEXT_BYTES } from './constants.js'
 
@@ -28,7 +29,10 @@ export function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
   return bytes
 }
 
-/** Parses a decrypted answer (strict UTF-8 JSON), zeroing the bytes afterwards when `wipe`. */
+/**
+ * Parses a decrypted answer (strict UTF-8 JSON), zeroing the bytes afterwards when `wipe`. The bytes
+ * are released either way (the caller hands over the plaintext it got from `open`).
+ */
 export function decodePlaintext(plaintext: Uint8Array, wipe: boolean): unknown {
   try {
     return JSON.parse(decodeUtf8(plaintext))
@@ -37,5 +41,6 @@ export function decodePlaintext(plaintext: Uint8Array, wipe: boolean): unknown {
     throw new ProtocolError('The decrypted answer is not valid UTF-8 JSON')
   } finally {
     if (wipe) plaintext.fill(0)
+    releaseBuffer(plaintext)
   }
 }

@@ -13,6 +13,7 @@ import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 import { errorForStatus, parseRetryAfter } from './status-errors.js'
 import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
+import { releaseBuffer } from '../crypto/release.js'
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -33,6 +34,12 @@ export interface HttpRequest {
   method: 'GET' | 'POST'
   headers: HeadersInit
   body?: Uint8Array
+  /**
+   * The body's buffer is the caller's own and dead once a 2xx answer arrives (a sealed package: no
+   * retry follows a 2xx). The answer is then read into that buffer when it fits, else the buffer is
+   * released (see {@link releaseBuffer}).
+   */
+  disposableBody?: boolean
   signal?: AbortSignal | undefined
   /** The payload id, put on every error as `requestId`. */
   requestId?: string | undefined
@@ -83,13 +90,17 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
       // Looked up per call and called as a plain function: a stored `window.fetch` called as a
       // method throws "Illegal invocation", and polyfills installed later are still picked up.
       const fetchFunction = settings.fetch ?? globalThis.fetch
-      response = await fetchFunction(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body as BodyInit | undefined,
-        signal: controller.signal,
-        redirect: 'manual',
-      })
+      // A Request built first, not (url, init): Node's fetch (undici) then copies a byte body once
+      // instead of twice (13 MB less for a 10 MiB package); elsewhere the two are the same.
+      response = await fetchFunction(
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body as BodyInit | undefined,
+          signal: controller.signal,
+          redirect: 'manual',
+        }),
+      )
     } catch (cause) {
       const error = final(cause)
       if (error) throw error
@@ -104,7 +115,8 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
     }
     let body: Uint8Array
     try {
-      body = await readBody(response, response.ok ? settings.maxResponseBytes : 64 * 1024)
+      const spare = response.ok && request.disposableBody ? request.body : undefined
+      body = await readBody(response, response.ok ? settings.maxResponseBytes : 64 * 1024, spare)
     } catch (cause) {
       throw final(cause) ?? new APIConnectionError('The connection broke while reading the answer', { cause, requestId })
     }
@@ -119,35 +131,45 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
   }
 }
 
-/** Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). */
-async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+/**
+ * Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). The chunks
+ * are copied into one buffer as they arrive, so none is held to the end and nothing is joined: a
+ * buffer of the declared length (`spare`'s own when it fits, else `spare` is released), grown when
+ * no length is declared.
+ */
+async function readBody(response: Response, limit: number, spare?: Uint8Array): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'))
   if (response.ok && declared > limit) {
     await response.body?.cancel().catch(() => {})
     throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
   }
-  if (!response.body) return new Uint8Array(0)
+  const length = declared > 0 ? Math.min(declared, limit) : 0
+  const fits = spare !== undefined && length <= spare.buffer.byteLength
+  if (spare && !fits) releaseBuffer(spare)
+  let out = fits ? new Uint8Array(spare.buffer, 0, length) : new Uint8Array(length)
+  if (!response.body) return out.subarray(0, 0)
   const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
-    total += value.byteLength
-    if (total > limit) {
+    let chunk = value
+    if (total + chunk.byteLength > limit) {
       await reader.cancel().catch(() => {})
-      if (!response.ok) break
-      throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+      if (response.ok) throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+      chunk = chunk.subarray(0, limit - total)
     }
-    chunks.push(value)
+    if (total + chunk.byteLength > out.length) out = grown(out, Math.min(limit, Math.max(2 * out.length, total + chunk.byteLength)))
+    out.set(chunk, total)
+    total += chunk.byteLength
+    if (total === limit && chunk !== value) break
   }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(Math.min(total, limit))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk.subarray(0, out.length - offset), offset)
-    offset += chunk.byteLength
-  }
+  return out.subarray(0, total)
+}
+
+function grown(bytes: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length)
+  out.set(bytes)
   return out
 }
 

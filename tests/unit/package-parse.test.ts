@@ -91,3 +91,31 @@ describe('package parsing', () => {
     expect(same((parsed as ReturnType<typeof parsePackage>).parts.ciphertext, parsePackage(text).parts.ciphertext)).toBe(true)
   })
 })
+
+describe('package parsing in place (the client’s own answer body)', () => {
+  it('decodes the ciphertext over the wire bytes and opens it', async () => {
+    const wireBytes = bytes(JSON.stringify(wire))
+    const expected = parsePackage(wireBytes).parts
+    const parsed = parsePackage(wireBytes, { inPlace: true })
+    expect(parsed.parts.ciphertext.buffer).toBe(wireBytes.buffer)
+    expect(parsed.parts.ciphertext.byteOffset).toBe(0)
+    expect(same(parsed.parts.ciphertext, expected.ciphertext)).toBe(true)
+    expect(same(await open(parsed.parts, pair.privateKey), plaintext)).toBe(true)
+  })
+
+  it.each([
+    ['a quote smuggled into the ciphertext', (c: string) => c.slice(0, 200_000) + '","x":"' + c.slice(200_000)],
+    ['an escaped character late in the ciphertext', (c: string) => c.slice(0, 300_000) + '\\u0041' + c.slice(300_006)],
+  ])('refuses %s as a malformed ciphertext, with no second parse of the overwritten bytes', (_name, mutate) => {
+    const text = JSON.stringify({
+      ...wire,
+      encrypted_payload: { ...wire.encrypted_payload, ciphertext: mutate(wire.encrypted_payload.ciphertext) },
+    })
+    expect(() => parsePackage(bytes(text), { inPlace: true })).toThrow(/"encrypted_payload.ciphertext" is not standard padded base64/)
+  })
+
+  it('parses the whole package the usual way when the cut cannot be made (nothing was overwritten)', () => {
+    const spaced = bytes(pythonStyle(wire).replace('"version"', '"\\u0076ersion"'))
+    expect(parsePackage(spaced, { inPlace: true }).extra).toMatchObject({ processed_at: 1.5 })
+  })
+})

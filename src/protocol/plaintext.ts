@@ -12,21 +12,30 @@ const encoder = new TextEncoder()
 
 /**
  * The payload as UTF-8 JSON, at the start of a buffer with room for its package (see
- * {@link packageCapacity}). Text that needs more than 4 bytes per 3 characters as UTF-8 does not
- * fit and is encoded on its own. Throws TypeError for a non-object, RangeError over 10 MiB.
+ * {@link encodeWithPackageRoom}). Throws TypeError for a non-object, RangeError over 10 MiB.
  */
 export function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('The payload must be a JSON object')
   const text = JSON.stringify(payload)
   // A text over the limit only needs room to show it is over.
-  const room = new Uint8Array(packageCapacity(Math.min(text.length, MAX_PLAINTEXT_BYTES)))
-  const { read, written } = encoder.encodeInto(text, room)
-  const bytes = read < text.length ? (room.fill(0), encoder.encode(text)) : room.subarray(0, written)
+  const bytes = encodeWithPackageRoom(text, Math.min(text.length, MAX_PLAINTEXT_BYTES))
   if (bytes.length > MAX_PLAINTEXT_BYTES) {
     bytes.fill(0)
     throw new RangeError(`The request is ${bytes.length} bytes; the protocol allows at most ${MAX_PLAINTEXT_BYTES} (10 MiB)`)
   }
   return bytes
+}
+
+/**
+ * `text` as UTF-8 at the start of a buffer with room for the package of `roomFor` bytes (see
+ * {@link packageCapacity}), so the package can be written over it: one buffer instead of two, and
+ * no plaintext left behind. Text that needs more than 4 bytes per 3 characters as UTF-8 (mostly CJK)
+ * does not fit and is encoded on its own.
+ */
+export function encodeWithPackageRoom(text: string, roomFor = text.length): Uint8Array {
+  const room = new Uint8Array(packageCapacity(roomFor))
+  const { read, written } = encoder.encodeInto(text, room)
+  return read < text.length ? (room.fill(0), encoder.encode(text)) : room.subarray(0, written)
 }
 
 /**

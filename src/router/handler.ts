@@ -7,6 +7,8 @@
 import { open, seal } from '../crypto/hybrid.js'
 import { exportPublicKeyPem } from '../crypto/rsa.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
+import { encodeWithPackageRoom } from '../protocol/plaintext.js'
+import { releaseBuffer } from '../crypto/release.js'
 import * as P from '../protocol/constants.js'
 import { NomyoError, RouterError } from '../errors.js'
 import { KEY_BINDING_FIELD, KEY_BINDING_HEADER, KEY_BINDING_VERSION, keyBindingAad } from '../protocol/key-binding.js'
@@ -136,7 +138,8 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     let plaintext: Uint8Array
     let bound: boolean
     try {
-      const { parts, extra } = parsePackage(body)
+      // The body is this handler's own: the ciphertext is decoded over it (see parsePackage).
+      const { parts, extra } = parsePackage(body, { inPlace: true })
       const marker = extra[KEY_BINDING_FIELD]
       bound = marker !== undefined
       if (bound && (!keyBinding || marker !== KEY_BINDING_VERSION)) return fail(400, `Unsupported ${KEY_BINDING_FIELD}`)
@@ -160,6 +163,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       return fail(400, 'The decrypted request is not a JSON object')
     } finally {
       plaintext.fill(0)
+      releaseBuffer(plaintext)
     }
     let answer: unknown
     try {
@@ -175,14 +179,15 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     }
     let answerBytes: Uint8Array | undefined
     try {
-      answerBytes = new TextEncoder().encode(JSON.stringify(answer))
+      // The package is written over the answer's UTF-8 when it fits (WebCrypto copied it): one
+      // buffer, and no plaintext left behind, so nothing to zero then.
+      answerBytes = encodeWithPackageRoom(JSON.stringify(answer))
+      const aad = bound ? keyBindingAad('response', clientKey.spkiSha256, payloadId) : undefined
+      const parts = await seal(answerBytes, clientKey.key, aad)
       // processed_at travels outside the seal, as in the reference format: it is not authenticated.
-      const sealed = bound
-        ? encodePackage(await seal(answerBytes, clientKey.key, keyBindingAad('response', clientKey.spkiSha256, payloadId)), {
-            processed_at: Date.now() / 1000,
-            [KEY_BINDING_FIELD]: KEY_BINDING_VERSION,
-          })
-        : encodePackage(await seal(answerBytes, clientKey.key), { processed_at: Date.now() / 1000 })
+      const extra = bound ? { processed_at: Date.now() / 1000, [KEY_BINDING_FIELD]: KEY_BINDING_VERSION } : { processed_at: Date.now() / 1000 }
+      const sealed = encodePackage(parts, extra, new Uint8Array(answerBytes.buffer, answerBytes.byteOffset))
+      if (sealed.buffer === answerBytes.buffer) answerBytes = undefined
       facts.bytesOut = sealed.length
       return reply(200, sealed as BodyInit, JSON_HEADERS)
     } catch (error) {
@@ -224,5 +229,6 @@ async function openWithAny(parts: Parameters<typeof open>[0], keys: CryptoKey[],
       // Sealed to another of the keys: try the next.
     }
   }
-  return open(parts, keys[keys.length - 1]!, additionalData)
+  // The last try may free the ciphertext as soon as WebCrypto has its copy.
+  return open(parts, keys[keys.length - 1]!, additionalData, { consume: true })
 }

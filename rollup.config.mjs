@@ -28,12 +28,13 @@ const entries = {
 }
 
 // `#platform/…` stays a package import in the library build: the runtime or the app's bundler resolves it.
-const external = (id) => id === 'valibot' || id === '@ai-sdk/openai-compatible' || id.startsWith('node:') || id.startsWith('#platform/')
+const external = (id) => id === '@ai-sdk/openai-compatible' || id.startsWith('node:') || id.startsWith('#platform/')
 
 const PKCS8_BUILT = resolve('dist/crypto/pkcs8.js')
 
 // Self-contained builds start from the library build above (rollup runs the configs in order, so
-// TypeScript compiles once) and resolve valibot as a bundler targeting `conditions` would.
+// TypeScript compiles once) and resolve `#platform/…` (and any dependency) as a bundler targeting
+// `conditions` would.
 const bundled = (conditions) => [
   nodeResolve({ browser: conditions.includes('browser'), exportConditions: [...conditions, 'import', 'default'] }),
 ]

@@ -2,20 +2,48 @@
  * The sealed package as it travels in both directions: its JSON encoding and its validation.
  * Validation errors name the field, never the value (a value could be part of a secret).
  */
-import { looseObject, optional, safeParse, string, literal } from 'valibot'
 import { ProtocolError } from '../errors.js'
 import { decodeBase64, decodeBase64Into, decodedLength, encodeBase64, encodeBase64Into } from '../crypto/base64.js'
 import type { SealedParts } from '../crypto/hybrid.js'
 import { KEY_ALGORITHM, NONCE_BYTES, PACKAGE_ALGORITHM, PACKAGE_VERSION, PAYLOAD_ALGORITHM, TAG_BYTES } from './constants.js'
 
-const PackageSchema = looseObject({
-  version: literal(PACKAGE_VERSION),
-  algorithm: literal(PACKAGE_ALGORITHM),
-  encrypted_payload: looseObject({ ciphertext: string(), nonce: string(), tag: string() }),
-  encrypted_aes_key: string(),
-  key_algorithm: optional(literal(KEY_ALGORITHM)),
-  payload_algorithm: optional(literal(PAYLOAD_ALGORITHM)),
-})
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+const is = (expected: string) => (value: unknown) => value === expected
+const optional = (check: (value: unknown) => boolean) => (value: unknown) => value === undefined || check(value)
+
+/**
+ * What each field of a package must be, in the order they are checked: an error names the first bad
+ * one (`encrypted_payload.nonce` is the field `nonce` of `encrypted_payload`). Other fields are kept.
+ */
+const PACKAGE_FIELDS: Record<string, (value: unknown) => boolean> = {
+  version: is(PACKAGE_VERSION),
+  algorithm: is(PACKAGE_ALGORITHM),
+  encrypted_payload: isObject,
+  'encrypted_payload.ciphertext': isString,
+  'encrypted_payload.nonce': isString,
+  'encrypted_payload.tag': isString,
+  encrypted_aes_key: isString,
+  key_algorithm: optional(is(KEY_ALGORITHM)),
+  payload_algorithm: optional(is(PAYLOAD_ALGORITHM)),
+}
+
+interface PackageFields {
+  algorithm: string
+  encrypted_payload: { ciphertext: string; nonce: string; tag: string }
+  encrypted_aes_key: string
+  [field: string]: unknown
+}
+
+/** Throws {@link ProtocolError} naming the first field of {@link PACKAGE_FIELDS} that `value` gets wrong. */
+function checkFields(value: unknown): asserts value is PackageFields {
+  if (!isObject(value)) throw new ProtocolError('Malformed package: not a JSON object')
+  for (const [path, check] of Object.entries(PACKAGE_FIELDS)) {
+    const [outer, inner] = path.split('.') as [string, string?]
+    const field = inner === undefined ? value[outer] : (value[outer] as Record<string, unknown>)[inner]
+    if (!check(field)) throw new ProtocolError(`Malformed package: field "${path}" is missing or invalid`)
+  }
+}
 
 const encoder = new TextEncoder()
 const strict = new TextDecoder('utf-8', { fatal: true })
@@ -99,13 +127,8 @@ export function parsePackage(input: Uint8Array | string | unknown, options: { in
  * decoded by the fast path, with room for the tag at its end.
  */
 function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
-  const result = safeParse(PackageSchema, value)
-  if (!result.success) {
-    const issue = result.issues[0]
-    const path = issue.path?.map((item) => String(item.key)).join('.')
-    throw new ProtocolError(path ? `Malformed package: field "${path}" is missing or invalid` : 'Malformed package: not a JSON object')
-  }
-  const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = result.output
+  checkFields(value)
+  const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = value
   const nonce = decodeField(encrypted_payload.nonce, 'encrypted_payload.nonce')
   if (nonce.length !== NONCE_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.nonce" must be ${NONCE_BYTES} bytes`)
   const tag = decodeField(encrypted_payload.tag, 'encrypted_payload.tag')

@@ -53,7 +53,6 @@ describe('examples/deno-router: Deno.serve(handler)', () => {
     const imports = {
       'nomyo-secure/router': source('src/router/index.ts'),
       '#platform/bytes': source('src/platform/bytes-web.ts'),
-      valibot: 'npm:valibot@^1.5.0',
     }
     writeFileSync(join(appDir, 'check-map.json'), JSON.stringify({ imports }))
     const args = ['check', '--cached-only', '--sloppy-imports', '--node-modules-dir=manual', '--import-map', 'check-map.json', 'main.ts']

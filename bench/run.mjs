@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark of issue 6, each in its own process, then one table and
 // bench/results.json. Builds dist first when it is missing (it never rebuilds a present dist: run
 // `npm run build` after changing src).
-//   node bench/run.mjs [--quick] [--only overhead,e2e,memory,browser,bundle] [--dist ../other-dist]
+//   node bench/run.mjs [--quick] [--only overhead,e2e,cpu,memory,workerd,browser,bundle] [--dist ../other-dist]
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
@@ -13,14 +13,22 @@ import { REPO, runJson } from './processes.mjs'
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const onlyAt = args.indexOf('--only')
-const parts = new Set(onlyAt >= 0 ? args[onlyAt + 1].split(',') : ['bundle', 'overhead', 'e2e', 'memory', 'browser'])
+const parts = new Set(onlyAt >= 0 ? args[onlyAt + 1].split(',') : ['bundle', 'overhead', 'e2e', 'cpu', 'memory', 'workerd', 'browser'])
 const passQuick = quick ? ['--quick'] : []
 // --dist DIR (relative to bench/) runs the overhead bench against another build, e.g. a copy of dist from before a change.
 const distAt = args.indexOf('--dist')
 const passDist = distAt >= 0 ? ['--dist', args[distAt + 1]] : []
 
-const TARGET = { ratio: 1.3, memoryMultiple: 6, warmMs: 50 }
+// Issue 16: time ratio ≤ 1.2; memory ≤ 1.25× the floor and ≤ 10× the payload; CPU ≤ RSA + fetch + 1 ms.
+const TARGET = { ratio: 1.2, memoryOfFloor: 1.25, memoryMultiple: 10, cpuSlackMs: 1, warmMs: 50, workerdBytes: 128e6 }
 const BIN = join(REPO, 'node_modules', '.bin')
+// Deno and Bun run the client; the router process they start is this Node.
+process.env.NOMYO_BENCH_NODE = process.execPath
+const RUNTIMES = [
+  ['node', process.execPath, ['--expose-gc']],
+  ['deno', join(BIN, 'deno'), ['run', '-A', '--v8-flags=--expose-gc']],
+  ['bun', join(BIN, 'bun'), []],
+]
 
 const needed = ['index.js', 'router/index.js', 'runtime/node.js', 'nomyo-secure.browser.min.js', 'nomyo-secure.iife.min.js']
 if (needed.some((file) => !existsSync(join(REPO, 'dist', file)))) {
@@ -88,11 +96,7 @@ if (parts.has('bundle')) {
 
 if (parts.has('overhead')) {
   results.overhead = []
-  const runtimes = [
-    ['node', process.execPath, ['--expose-gc', 'bench/crypto-overhead.mjs']],
-    ['deno', join(BIN, 'deno'), ['run', '--allow-read', '--v8-flags=--expose-gc', 'bench/crypto-overhead.mjs']],
-    ['bun', join(BIN, 'bun'), ['bench/crypto-overhead.mjs']],
-  ]
+  const runtimes = RUNTIMES.map(([name, command, flags]) => [name, command, [...flags, 'bench/crypto-overhead.mjs']])
   // Large payloads swing with the process's allocator and heap state (both sides of the ratio), so
   // each runtime runs in PROCESSES fresh processes; per size the median run is shown, with the range.
   const PROCESSES = quick ? 1 : 3
@@ -117,21 +121,51 @@ if (parts.has('e2e')) {
   results.e2e = await attempt(() => runJson(process.execPath, ['bench/e2e.mjs', ...passQuick]))
 }
 
-if (parts.has('memory')) {
-  step('memory of one 10 MiB request + 10 MiB answer')
-  // RSS depends on when V8 happens to collect: three fresh processes, the median run reported.
-  // Two baselines: the same exchange as unencrypted JSON over fetch, and the cryptographic floor.
-  const median = async (extra) => {
-    const runs = []
-    for (let i = 0; i < (quick ? 1 : 3); i++) runs.push(await runJson(process.execPath, ['--expose-gc', 'bench/memory.mjs', ...extra]))
-    runs.sort((a, b) => a.peakRssGrowth - b.peakRssGrowth)
-    return { ...runs[runs.length >> 1], runs: runs.map((r) => r.peakRssGrowth) }
+if (parts.has('cpu')) {
+  results.cpu = []
+  for (const [name, command, flags] of RUNTIMES) {
+    step(`client CPU per request in ${name}`)
+    results.cpu.push(await attempt(() => runJson(command, [...flags, 'bench/cpu.mjs', ...passQuick])))
+    results.cpu.at(-1).runtime ??= name
   }
-  results.memory = await attempt(async () => ({
-    ...(await median([])),
-    plain: await median(['--plain']),
-    floor: await median(['--floor']),
-  }))
+}
+
+if (parts.has('memory')) {
+  // RSS depends on when the garbage collector happens to run: fresh processes, the median run
+  // reported. Per runtime: the client, the cryptographic floor (the target's base) and plain JSON
+  // over fetch; the client and the floor alternate so load from other processes hits both alike.
+  results.memory = []
+  for (const [name, command, flags] of RUNTIMES) {
+    step(`memory of one 10 MiB request + 10 MiB answer in ${name}`)
+    results.memory.push(
+      await attempt(async () => {
+        const runs = { client: [], floor: [], plain: [] }
+        for (let i = 0; i < (quick ? 1 : 3); i++) {
+          for (const [mode, extra] of [
+            ['client', []],
+            ['floor', ['--floor']],
+            ['plain', ['--plain']],
+          ]) {
+            runs[mode].push(await runJson(command, [...flags, 'bench/memory.mjs', ...extra]))
+          }
+        }
+        const median = (list) => [...list].sort((a, b) => a.peakRssGrowth - b.peakRssGrowth)[list.length >> 1]
+        const pick = (list) => ({ ...median(list), runs: list.map((r) => r.peakRssGrowth) })
+        return {
+          runtime: name,
+          version: runs.client[0].version,
+          client: pick(runs.client),
+          floor: pick(runs.floor),
+          plain: pick(runs.plain),
+        }
+      }),
+    )
+  }
+}
+
+if (parts.has('workerd')) {
+  step('workerd (miniflare): the router handler, the client and the floor, 10 MiB each way')
+  results.workerd = await attempt(() => runJson(process.execPath, ['bench/workerd-memory.mjs']))
 }
 
 if (parts.has('browser')) {
@@ -199,8 +233,7 @@ if (results.overhead) {
 
 const failed = (name, part) => part?.error && log(`${name}: failed\n${part.error}\n`)
 failed('2. End to end', results.e2e)
-failed('3. Memory', results.memory)
-failed('5. Bundle size', results.bundle)
+failed('7. Bundle size', results.bundle)
 
 if (results.e2e && !results.e2e.error) {
   const { sequential: s, concurrent: c } = results.e2e
@@ -220,39 +253,80 @@ if (results.e2e && !results.e2e.error) {
   )
 }
 
-if (results.memory && !results.memory.error) {
-  const r = results.memory
-  log(
-    `3. Memory, one ${fmtBytes(r.payloadBytes)} request + ${fmtBytes(r.answerBytes)} answer (Node, target ≤ ${TARGET.memoryMultiple}× payload)`,
-  )
+if (results.cpu) {
+  log(`3. Client CPU per request, 1 KiB prompt, router in another process (process CPU time, all threads;`)
+  log(`   target: client ≤ RSA floor + bare fetch + ${TARGET.cpuSlackMs} ms)`)
   table(
-    ['measure', 'value'],
-    [
-      [
-        'peak RSS growth (median of runs)',
-        `${fmtBytes(r.peakRssGrowth)} = ${r.multipleOfPayload.toFixed(1)}× payload  ${mark(r.multipleOfPayload <= TARGET.memoryMultiple)}  (runs: ${r.runs.map(fmtBytes).join(', ')})`,
-      ],
-      [
-        'plain JSON over fetch, same exchange',
-        `${fmtBytes(r.plain.peakRssGrowth)} = ${r.plain.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.plain.runs.map(fmtBytes).join(', ')})`,
-      ],
-      [
-        'cryptographic floor, same bytes, no HTTP',
-        `${fmtBytes(r.floor.peakRssGrowth)} = ${r.floor.multipleOfPayload.toFixed(1)}× payload  (runs: ${r.floor.runs.map(fmtBytes).join(', ')})`,
-      ],
-      [
-        'client / plain, client / floor',
-        `${(r.peakRssGrowth / r.plain.peakRssGrowth).toFixed(2)}×, ${(r.peakRssGrowth / r.floor.peakRssGrowth).toFixed(2)}×`,
-      ],
-      ['retained after GC (holds the answer)', fmtBytes(r.retainedAfterGc)],
-      ['peak measured by', r.exactPeak ? 'VmHWM, reset before the call (exact)' : 'getrusage maxRSS and a 1 ms RSS sampler'],
-    ],
+    ['runtime', 'client', 'RSA floor', 'bare fetch', 'budget', '', 'bytes sent / received'],
+    results.cpu.map((r) =>
+      r.error
+        ? [r.runtime, 'error', '', '', '', 'MISS', String(r.error).slice(0, 60)]
+        : [
+            `${r.runtime} ${r.version}`,
+            `${fmtMs(r.clientMs)} ms`,
+            `${fmtMs(r.rsaMs)} ms`,
+            `${fmtMs(r.fetchMs)} ms`,
+            `${fmtMs(r.budgetMs)} ms`,
+            mark(r.withinTarget),
+            `${r.requestBytes} / ${r.answerBytes}`,
+          ],
+    ),
+    [1, 2, 3, 4],
   )
+}
+
+if (results.memory) {
+  log(`4. Memory, one 10 MiB request + 10 MiB answer: peak RSS growth (median of runs; target ≤ ${TARGET.memoryOfFloor}× the`)
+  log(`   cryptographic floor of the same run and ≤ ${TARGET.memoryMultiple}× the payload; VmHWM reset before the call, exact)`)
+  const rows = []
+  for (const r of results.memory) {
+    if (r.error) {
+      rows.push(['error', String(r.error).slice(0, 80), '', '', '', '', ''])
+      continue
+    }
+    const ofFloor = r.client.peakRssGrowth / r.floor.peakRssGrowth
+    const multiple = r.client.peakRssGrowth / r.client.payloadBytes
+    const runs = (list) => list.map((n) => (n / MiB).toFixed(0)).join(', ')
+    rows.push([
+      `${r.runtime} ${r.version}`,
+      `${fmtBytes(r.client.peakRssGrowth)} (${runs(r.client.runs)})`,
+      `${fmtBytes(r.floor.peakRssGrowth)} (${runs(r.floor.runs)})`,
+      `${fmtBytes(r.plain.peakRssGrowth)} (${runs(r.plain.runs)})`,
+      `${ofFloor.toFixed(2)}× ${mark(ofFloor <= TARGET.memoryOfFloor)}`,
+      `${multiple.toFixed(1)}× ${mark(multiple <= TARGET.memoryMultiple)}`,
+      fmtBytes(r.client.retainedAfterGc),
+    ])
+  }
+  table(
+    ['runtime', 'client (runs, MiB)', 'floor (runs)', 'plain JSON over fetch (runs)', 'client / floor', '× payload', 'retained after GC'],
+    rows,
+  )
+}
+
+if (results.workerd) {
+  const w = results.workerd
+  log(`5. workerd (miniflare), one 10 MiB request + 10 MiB answer: peak growth of the workerd process`)
+  log(`   (no memory limit can be set through miniflare; compared with Cloudflare's 128 MB isolate limit)`)
+  if (w.error) log(`error: ${w.error}\n`)
+  else {
+    const by = Object.fromEntries(w.results.map((r) => [r.role, r]))
+    const line = (r) =>
+      `${fmtBytes(r.peakRssGrowth)} = ${r.multipleOfPayload.toFixed(1)}× payload, ${mark(r.peakRssGrowth <= TARGET.workerdBytes)} under 128 MB`
+    table(
+      ['measure', 'value'],
+      [
+        ['router handler in workerd (Node client)', line(by.router)],
+        ['client in workerd (Node router)', line(by.client)],
+        ['cryptographic floor in workerd', line(by.floor)],
+        ['client / floor', `${(by.client.peakRssGrowth / by.floor.peakRssGrowth).toFixed(2)}×`],
+      ],
+    )
+  }
 }
 
 if (results.browser) {
   const b = results.browser
-  log(`4. Browser start-up to the first request ready (Chromium, target warm ≤ ${TARGET.warmMs} ms)`)
+  log(`6. Browser start-up to the first request ready (Chromium, target warm ≤ ${TARGET.warmMs} ms)`)
   if (b.error) log(`error: ${b.error}\n`)
   else {
     table(
@@ -271,7 +345,7 @@ if (results.browser) {
 }
 
 if (results.bundle && !results.bundle.error) {
-  log('5. Bundle size, minified + gzip -9 (1 KB = 1000 bytes)')
+  log('7. Bundle size, minified + gzip -9 (1 KB = 1000 bytes)')
   table(
     ['bundle', 'minified', 'gzip', 'target', '', 'lazy chunks (gzip)'],
     results.bundle.map((b) => [

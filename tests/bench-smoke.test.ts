@@ -20,6 +20,12 @@ describe('bench scripts (smoke)', () => {
     for (const key of ['client', 'floor', 'ratio', 'clientEncrypt', 'clientDecrypt']) expect(result![key]).toBeGreaterThan(0)
   }, 60_000)
 
+  it('cpu measures the client and both floors per request', async () => {
+    const out = await run('bench/cpu.mjs', '--quick')
+    for (const key of ['clientMs', 'rsaMs', 'fetchMs', 'budgetMs', 'headerBytes']) expect(out[key]).toBeGreaterThan(0)
+    expect(typeof out.withinTarget).toBe('boolean')
+  }, 60_000)
+
   it.each([
     [[], 'sendSecureRequest'],
     [['--plain'], 'plain JSON over fetch'],

@@ -1,8 +1,9 @@
 /**
  * How the transport reads a 2xx answer: straight into one buffer (the sealed request's own, when the
- * request says it is disposable and the answer fits), whatever the framing, and never past the limit.
+ * request says it is disposable, the platform fetch copied it and the answer fits), whatever the
+ * framing, and never past the limit.
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { send, type HttpRequest } from '../../src/transport/http.js'
 import { ProtocolError } from '../../src/errors.js'
 
@@ -25,7 +26,20 @@ function answering(body: Uint8Array, options: { declared?: number; chunk?: numbe
   }
 }
 
-const settings = (fetch: () => Promise<Response>, maxResponseBytes = 1 << 20) => ({ fetch, timeout: 5000, maxRetries: 0, maxResponseBytes })
+const settings = (fetch: (() => Promise<Response>) | undefined, maxResponseBytes = 1 << 20) => ({
+  fetch,
+  timeout: 5000,
+  maxRetries: 0,
+  maxResponseBytes,
+})
+/** The platform fetch answering with `fetch`'s answers (the transport then owns a disposable body). */
+const platform = (fetch: () => Promise<Response>) => {
+  vi.stubGlobal('fetch', fetch)
+  return settings(undefined)
+}
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
 const request = (body: Uint8Array, disposableBody = true): HttpRequest => ({
   url: 'https://router.invalid/x',
   method: 'POST',
@@ -38,9 +52,17 @@ describe('reading a 2xx answer', () => {
   it("reads into the disposable request body's buffer when the answer fits", async () => {
     const answer = bytes(30_000)
     const sent = new Uint8Array(new ArrayBuffer(40_000), 0, 35_000)
-    const { body } = await send(request(sent), settings(answering(answer, { declared: answer.length })))
+    const { body } = await send(request(sent), platform(answering(answer, { declared: answer.length })))
     expect(body).toEqual(answer)
     expect(body.buffer).toBe(sent.buffer)
+  })
+
+  it('leaves the body alone with a custom fetch, which may still hold it', async () => {
+    const answer = bytes(30_000)
+    const sent = bytes(35_000, 3)
+    const { body } = await send(request(sent), settings(answering(answer, { declared: answer.length })))
+    expect(body).toEqual(answer)
+    expect(sent).toEqual(bytes(35_000, 3))
   })
 
   it('reads into a buffer of its own when the answer does not fit, or the body is not disposable', async () => {
@@ -49,7 +71,7 @@ describe('reading a 2xx answer', () => {
       [new Uint8Array(20_000), true],
       [new Uint8Array(40_000), false],
     ] as const) {
-      const { body } = await send(request(sent, disposable), settings(answering(answer, { declared: answer.length })))
+      const { body } = await send(request(sent, disposable), platform(answering(answer, { declared: answer.length })))
       expect(body).toEqual(answer)
       expect(body.buffer).not.toBe(sent.buffer)
     }

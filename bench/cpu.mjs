@@ -47,7 +47,7 @@ try {
     routerUrl: router.url,
     allowHttp: true,
     fetch: async (input, init) => {
-      if (input instanceof Request && input.method === 'POST') headers = Object.fromEntries(input.headers)
+      if (init?.method === 'POST') headers = Object.fromEntries(new Headers(init.headers))
       const response = await fetch(input, init)
       const body = new Uint8Array(await response.arrayBuffer())
       answerBytes = body.length

@@ -185,7 +185,8 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       const aad = bound ? keyBindingAad('response', clientKey.spkiSha256, payloadId) : undefined
       const parts = await seal(answerBytes, clientKey.key, aad)
       // processed_at travels outside the seal, as in the reference format: it is not authenticated.
-      const extra = bound ? { processed_at: Date.now() / 1000, [KEY_BINDING_FIELD]: KEY_BINDING_VERSION } : { processed_at: Date.now() / 1000 }
+      const extra: Record<string, unknown> = { processed_at: Date.now() / 1000 }
+      if (bound) extra[KEY_BINDING_FIELD] = KEY_BINDING_VERSION
       const sealed = encodePackage(parts, extra, new Uint8Array(answerBytes.buffer, answerBytes.byteOffset))
       if (sealed.buffer === answerBytes.buffer) answerBytes = undefined
       facts.bytesOut = sealed.length

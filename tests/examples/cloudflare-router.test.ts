@@ -11,6 +11,7 @@ import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routerPem, routerPublicPem } from '../helpers/keys.js'
 import { bundle } from '../runtimes/bundle.js'
+import { rawPost, zeros } from '../security/support.js'
 import { NOMYO_API_KEY, UPSTREAM_KEY, askWithOurClient, askWithPythonClient, exampleApp, startUpstream, type Upstream } from './support.js'
 
 interface WranglerConfig {
@@ -89,11 +90,19 @@ describe('examples/cloudflare-router: the router as a Worker (workerd)', () => {
   it('refuses a client without the API key (401), and a package over the limit (413), before the upstream', async () => {
     const before = upstream.requests.length
     await expect(askWithOurClient(url, 'no key')).rejects.toMatchObject({ status: 401 })
-    const tooLarge = await fetch(`${url}/v1/chat/secure_completion`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${NOMYO_API_KEY}`, 'x-payload-id': 'p', 'x-public-key': encodeURIComponent(routerPublicPem) },
-      body: new Uint8Array(17 * 1024 * 1024),
-    })
+    // The router refuses by Content-Length without reading the body, and workerd then resets the
+    // connection under a client still writing: the raw POST stops after 1 MiB and waits for the answer.
+    const tooLarge = await rawPost(
+      `${url}/v1/chat/secure_completion`,
+      {
+        authorization: `Bearer ${NOMYO_API_KEY}`,
+        'x-payload-id': 'p',
+        'x-public-key': encodeURIComponent(routerPublicPem),
+        'content-length': String(17 * 1024 * 1024),
+      },
+      () => zeros(17 * 1024 * 1024),
+      { stallAfter: 1024 * 1024 },
+    )
     expect(tooLarge.status).toBe(413)
     expect(upstream.requests.length).toBe(before)
   })

@@ -3,62 +3,26 @@
  * says, in an app that installed nomyo-secure: our client and the Python
  * client round-trip through it to a stubbed upstream on 127.0.0.1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { routerPem } from '../helpers/keys.js'
-import { binary } from '../runtimes/harness.js'
-import {
-  NOMYO_API_KEY,
-  UPSTREAM_KEY,
-  askWithOurClient,
-  askWithPythonClient,
-  exampleApp,
-  startServer,
-  startUpstream,
-  type Upstream,
-} from './support.js'
+import { afterAll, beforeAll, describe } from 'vitest'
+import { itRefusesWithoutTheKey, itRoundTrips, startBunRouter } from './example-routers.js'
+import { startUpstream, type Upstream } from './support.js'
 
-const BUN = binary('@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', '.bin/bun')
 let upstream: Upstream
 let url = ''
 const cleanup: Array<() => unknown> = []
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  const app = exampleApp('bun-router')
-  cleanup.push(() => upstream.close(), app.remove)
-  const server = await startServer(BUN, ['--no-install', 'main.ts'], {
-    cwd: app.dir,
-    env: { ROUTER_KEY_PEM: routerPem, NOMYO_API_KEY, UPSTREAM_URL: `${upstream.url}/v1`, UPSTREAM_KEY, HOST: '127.0.0.1', PORT: '0' },
-  })
-  cleanup.push(server.stop)
-  url = server.url
+  cleanup.push(() => upstream.close())
+  const router = await startBunRouter(upstream)
+  cleanup.push(router.stop)
+  url = router.url
 }, 90_000)
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step()
 })
 
 describe('examples/bun-router: Bun.serve({ fetch: handler })', () => {
-  it('round-trips our client through the router to the upstream, with the upstream key', async () => {
-    const completion = await askWithOurClient(url, 'hello from node', NOMYO_API_KEY)
-    expect(completion.choices[0]!.message.content).toBe('echo: hello from node')
-    expect(completion.model).toBe('upstream:example-model')
-    expect(upstream.requests.at(-1)).toMatchObject({ path: '/v1/chat/completions', authorization: `Bearer ${UPSTREAM_KEY}` })
-  })
-
-  it('round-trips the Python client', async () => {
-    const answer = await askWithPythonClient(url, 'hello from python', NOMYO_API_KEY)
-    expect((answer.choices as Array<{ message: { content: string } }>)[0]!.message.content).toBe('echo: hello from python')
-  })
-
-  it('answers an upstream failure with 502 and a detail that does not quote the upstream', async () => {
-    const error = await askWithOurClient(url, 'secret words', NOMYO_API_KEY, 'broken').catch((caught: unknown) => caught)
-    expect(error).toMatchObject({ status: 502 })
-    expect(JSON.stringify((error as { details?: unknown }).details)).not.toContain('secret words')
-  })
-
-  it('refuses a client without the API key (401) before anything reaches the upstream', async () => {
-    const before = upstream.requests.length
-    await expect(askWithOurClient(url, 'no key')).rejects.toMatchObject({ status: 401 })
-    expect(upstream.requests.length).toBe(before)
-  })
+  itRoundTrips(() => ({ url, upstream }))
+  itRefusesWithoutTheKey(() => ({ url, upstream }))
 })

@@ -4,24 +4,11 @@
  * real runtime, attacked over real HTTP on 127.0.0.1. The handler refuses by its headers before it
  * reads a body, cuts a chunked body at 16 MiB, and checks X-Public-Key before any completion runs.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { Miniflare } from 'miniflare'
-import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SecureCompletionClient } from '../../src/client/secure-completion-client.js'
-import { clientPublicPem, routerPem, routerPublicPem } from '../helpers/keys.js'
-import { bundle } from '../runtimes/bundle.js'
-import { binary } from '../runtimes/harness.js'
-import {
-  NOMYO_API_KEY,
-  UPSTREAM_KEY,
-  askWithOurClient,
-  exampleApp,
-  startServer,
-  startUpstream,
-  type Upstream,
-} from '../examples/support.js'
+import { startBunRouter, startDenoRouter, startWorkerRouter } from '../examples/example-routers.js'
+import { NOMYO_API_KEY, askWithOurClient, startUpstream, type Upstream } from '../examples/support.js'
+import { clientPublicPem, routerPublicPem } from '../helpers/keys.js'
 import { rawPost, rsaKeyHeader, zeros } from './support.js'
 
 const MiB = 1024 * 1024
@@ -36,48 +23,15 @@ const cleanup: Array<() => unknown> = []
 beforeAll(async () => {
   upstream = await startUpstream()
   cleanup.push(() => upstream.close())
-  const env = { ROUTER_KEY_PEM: routerPem, NOMYO_API_KEY, UPSTREAM_URL: `${upstream.url}/v1`, UPSTREAM_KEY, HOST: '127.0.0.1', PORT: '0' }
-
-  const deno = exampleApp('deno-router')
-  cleanup.push(deno.remove)
-  const denoServer = await startServer(
-    binary('@deno/linux-x64-glibc/deno', '.bin/deno'),
-    ['run', '--no-prompt', '--cached-only', '--node-modules-dir=manual', '--allow-net=127.0.0.1', '--allow-env', 'main.ts'],
-    { cwd: deno.dir, env },
-  )
-  cleanup.push(denoServer.stop)
-  urls['Deno.serve'] = denoServer.url
-
-  const bun = exampleApp('bun-router')
-  cleanup.push(bun.remove)
-  const bunServer = await startServer(
-    binary('@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', '.bin/bun'),
-    ['--no-install', 'main.ts'],
-    { cwd: bun.dir, env },
-  )
-  cleanup.push(bunServer.stop)
-  urls['Bun.serve'] = bunServer.url
-
-  const worker = exampleApp('cloudflare-router')
-  cleanup.push(worker.remove)
-  const config = ts.parseConfigFileTextToJson('wrangler.jsonc', readFileSync(join(worker.dir, 'wrangler.jsonc'), 'utf8')).config as {
-    main: string
-    compatibility_date: string
-    compatibility_flags?: string[]
-    vars?: Record<string, string>
+  for (const [runtime, start] of [
+    ['Deno.serve', startDenoRouter],
+    ['Bun.serve', startBunRouter],
+    ['workerd', startWorkerRouter],
+  ] as const) {
+    const router = await start(upstream)
+    cleanup.push(router.stop)
+    urls[runtime] = router.url
   }
-  const code = await bundle(join(worker.dir, config.main), ['workerd', 'worker', 'browser'], join(worker.dir, '../../node_modules'))
-  const mf = new Miniflare({
-    modules: true,
-    script: code.code,
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags ?? [],
-    bindings: { ...config.vars, UPSTREAM_URL: `${upstream.url}/v1`, ROUTER_KEY_PEM: routerPem, NOMYO_API_KEY, UPSTREAM_KEY },
-    host: '127.0.0.1',
-    port: 0,
-  })
-  cleanup.push(() => mf.dispose())
-  urls.workerd = (await mf.ready).origin.replace(/\/$/, '')
 
   const client = new SecureCompletionClient({
     routerUrl: urls['Deno.serve'],

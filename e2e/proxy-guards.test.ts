@@ -5,19 +5,12 @@
  * JSON, too big, or of the wrong type. Every refusal is OpenAI-shaped and nothing reaches the router.
  */
 import { request as httpRequest } from 'node:http'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startWireRouter, type WireRouter } from '../tests/openai/setup.js'
-import { fixtureKeyDir, startProxy, type ProxyCli } from './helpers/proxy-cli.js'
+import { startProxy, type ProxyCli } from './helpers/proxy-cli.js'
+import { proxyTestHooks } from './helpers/proxy-hooks.js'
 
-let keyDir: Awaited<ReturnType<typeof fixtureKeyDir>>
-const running: Array<{ stop?: () => Promise<void>; close?: () => Promise<void> }> = []
-beforeAll(async () => {
-  keyDir = await fixtureKeyDir()
-})
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((item) => (item.stop ? item.stop() : item.close?.())))
-})
-afterAll(() => keyDir.remove())
+const { keyDir, running } = proxyTestHooks()
 
 async function setUp(args: string[] = []): Promise<{ router: WireRouter; proxy: ProxyCli }> {
   const router = await startWireRouter()

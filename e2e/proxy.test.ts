@@ -8,7 +8,7 @@ import { generateText, streamText } from 'ai'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { routerFingerprint } from '../tests/runtimes/harness.js'
 import { echoCompletion, startRouter } from '../tests/helpers/router.js'
 import {
@@ -20,20 +20,12 @@ import {
   WEATHER_TOOL,
   type WireRouter,
 } from '../tests/openai/setup.js'
-import { fixtureKeyDir, startProxy, type ProxyCli } from './helpers/proxy-cli.js'
+import { startProxy, type ProxyCli } from './helpers/proxy-cli.js'
+import { proxyTestHooks } from './helpers/proxy-hooks.js'
 
 const PROMPT = 'canary-prompt: the merger closes on the 14th'
 const ROUTER_KEY = 'sk-router-secret-7f3a'
-let keyDir: Awaited<ReturnType<typeof fixtureKeyDir>>
-const running: Array<{ stop?: () => Promise<void>; close?: () => Promise<void> }> = []
-
-beforeAll(async () => {
-  keyDir = await fixtureKeyDir()
-})
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((item) => (item.stop ? item.stop() : item.close?.())))
-})
-afterAll(() => keyDir.remove())
+const { keyDir, running } = proxyTestHooks()
 
 async function setUp(
   routerOptions: Parameters<typeof startWireRouter>[0] = {},

@@ -3,10 +3,9 @@
  * and through the self-contained dist/nomyo-secure.deno.min.js. Deno may only reach 127.0.0.1 and
  * read the vectors, the key directory, the suite and dist: the package needs nothing more.
  */
-import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CaseResult } from '../suite/index.js'
 import {
   REPO_ROOT,
@@ -15,28 +14,24 @@ import {
   VECTORS_DIR,
   caseNames,
   itEachCase,
-  makeApp,
   makeKeyDir,
-  parseReport,
   readVectors,
   routerFingerprint,
   run,
-  startSuiteRouter,
+  suiteReportOf,
 } from './harness.js'
 
 const DENO = binary('@deno/linux-x64-glibc/deno', '.bin/deno')
 const vectors = await readVectors()
-let report:
-  | { resolved: string; sameModule: boolean; exports: string[]; builtExports: string[]; results: CaseResult[]; builtResults: CaseResult[] }
-  | undefined
-const cleanup: Array<() => unknown> = []
-
-beforeAll(async () => {
-  const router = await startSuiteRouter()
-  const app = makeApp('deno')
-  cleanup.push(() => router.close(), app.remove)
-  copyFileSync(join(REPO_ROOT, 'tests/runtimes/deno/run.ts'), join(app.dir, 'run.ts'))
-  const keyDir = makeKeyDir(app.dir)
+const report = suiteReportOf<{
+  resolved: string
+  sameModule: boolean
+  exports: string[]
+  builtExports: string[]
+  results: CaseResult[]
+  builtResults: CaseResult[]
+}>('deno', (appDir, routerUrl) => {
+  const keyDir = makeKeyDir(appDir)
   const readable = [VECTORS_DIR, keyDir, join(REPO_ROOT, 'tests/suite'), join(REPO_ROOT, 'dist')].join(',')
   const built = pathToFileURL(join(REPO_ROOT, 'dist/nomyo-secure.deno.min.js')).href
   const args = [
@@ -47,28 +42,25 @@ beforeAll(async () => {
     `--allow-read=${readable}`,
     'run.ts',
     pathToFileURL(SUITE_ENTRY).href,
-    router.url,
+    routerUrl,
     routerFingerprint,
     VECTORS_DIR,
     keyDir,
     built,
   ]
-  report = parseReport(await run(DENO, args, { cwd: app.dir, env: { DENO_NO_UPDATE_CHECK: '1' } }), 'deno')
-}, 120_000)
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step()
+  return run(DENO, args, { cwd: appDir, env: { DENO_NO_UPDATE_CHECK: '1' } })
 })
 
 describe('deno: npm:nomyo-secure', () => {
   it('resolves the bare name and npm: to one module, dist/runtime/deno.js through the "deno" condition', () => {
-    expect(report?.resolved).toMatch(/\/dist\/runtime\/deno\.js$/)
-    expect(report?.sameModule).toBe(true)
-    expect(report?.exports).toContain('FileKeyStore')
+    expect(report()?.resolved).toMatch(/\/dist\/runtime\/deno\.js$/)
+    expect(report()?.sameModule).toBe(true)
+    expect(report()?.exports).toContain('FileKeyStore')
   })
-  itEachCase(caseNames(vectors, { files: true }), () => report?.results)
+  itEachCase(caseNames(vectors, { files: true }), () => report()?.results)
 })
 
 describe('deno: dist/nomyo-secure.deno.min.js imported by URL', () => {
-  it('exports the same names as the package entry', () => expect(report?.builtExports.sort()).toEqual(report?.exports.sort()))
-  itEachCase(caseNames(vectors, { slow: false, files: true }), () => report?.builtResults, 'built file: ')
+  it('exports the same names as the package entry', () => expect(report()?.builtExports.sort()).toEqual(report()?.exports.sort()))
+  itEachCase(caseNames(vectors, { slow: false, files: true }), () => report()?.builtResults, 'built file: ')
 })

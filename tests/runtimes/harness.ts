@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { echoCompletion, startRouter, type TestRouter } from '../helpers/router.js'
 import { routerPublicPem } from '../helpers/keys.js'
 import { KEY_DIR_SOURCE, loadVectors, suite, type CaseResult, type VectorData } from '../suite/index.js'
@@ -182,4 +182,29 @@ export function itEachCase(names: string[], results: () => CaseResult[] | undefi
   it(`${label}reports exactly the suite's cases`, () => {
     expect(results()?.map((result) => result.name)).toEqual(names)
   })
+}
+
+/**
+ * Runs the suite once per test file in a runtime that runs a script (Bun, Deno): before the file's
+ * tests, a suite router and an app named `name` with tests/runtimes/<name>/run.ts in it, then
+ * `runScript` (given the app's directory and the router's URL) starts the runtime on that script.
+ * Router and app are removed after the file. Returns the script's report, once the tests run.
+ */
+export function suiteReportOf<T>(
+  name: string,
+  runScript: (appDir: string, routerUrl: string) => ReturnType<typeof run>,
+): () => T | undefined {
+  let report: T | undefined
+  const cleanup: Array<() => unknown> = []
+  beforeAll(async () => {
+    const router = await startSuiteRouter()
+    const app = makeApp(name)
+    cleanup.push(() => router.close(), app.remove)
+    copyFileSync(join(REPO_ROOT, `tests/runtimes/${name}/run.ts`), join(app.dir, 'run.ts'))
+    report = parseReport<T>(await runScript(app.dir, router.url), name)
+  }, 120_000)
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step()
+  })
+  return () => report
 }

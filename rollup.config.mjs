@@ -4,7 +4,7 @@
 import typescript from '@rollup/plugin-typescript'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
-import { dirname, relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 
 // Each runtime entry is what one export condition of package.json points at.
 const entries = {
@@ -68,16 +68,20 @@ const errorsFromGlobal = {
 
 /**
  * A CLI import of a library module outside src/cli resolves to that entry's built file in dist (an
- * external, imported from dist/cli/ by relative path). Only the entries above may be imported.
+ * external, imported from dist/cli/ by relative path), recognised by module id. Only the entries
+ * above may be imported.
  */
+const CLI_SOURCE = resolve('src/cli')
+const entryBySource = new Map(Object.entries(entries).map(([name, file]) => [resolve(file), name]))
 const libraryEntriesFromDist = {
   name: 'library-entries-from-dist',
-  resolveId(source, importer) {
-    if (!importer || !source.startsWith('.') || !importer.includes('/src/cli/')) return null
-    const target = relative(resolve('src'), resolve(dirname(importer), source)).replace(/\.js$/, '')
-    if (target.startsWith('cli/')) return null
-    if (!(target in entries)) throw new Error(`${importer} imports ${source}: the CLI may only import the library's entries`)
-    return { id: `../${target}.js`, external: 'absolute' }
+  async resolveId(source, importer) {
+    if (!importer?.startsWith(CLI_SOURCE) || !source.startsWith('.')) return null
+    const target = await this.resolve(source, importer, { skipSelf: true })
+    if (!target || target.external || target.id.startsWith(CLI_SOURCE)) return null
+    const entry = entryBySource.get(target.id)
+    if (!entry) throw new Error(`${importer} imports ${source}: the CLI may only import the library's entries`)
+    return { id: `../${entry}.js`, external: 'absolute' }
   },
 }
 

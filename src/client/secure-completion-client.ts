@@ -2,14 +2,15 @@
  * The protocol client: keys, the router key, sealing requests and opening answers. Mirrors the
  * reference Python `SecureCompletionClient` method for method, in camelCase.
  */
-import { APIUserAbortError, DECRYPTION_FAILED, ProtocolError, SecurityError } from '../errors.js'
+import { APIUserAbortError, DECRYPTION_FAILED, SecurityError } from '../errors.js'
 import { InvalidRequestError } from '../api-errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
 import { normalizeFingerprint } from '../crypto/rsa.js'
 import { randomId } from '../crypto/random.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
-import type { SecureMetadata, SecureResponse } from '../protocol/completion.js'
+import type { SecureResponse } from '../protocol/completion.js'
+import { withSecureMetadata } from '../protocol/secure-metadata.js'
 import * as P from '../protocol/constants.js'
 import { KEY_BINDING_FIELD, KEY_BINDING_HEADER, KEY_BINDING_VERSION, keyBindingAad } from '../protocol/key-binding.js'
 import { send, type TransportSettings } from '../transport/http.js'
@@ -172,21 +173,7 @@ export class SecureCompletionClient {
     const keys = await this.#keyPair.get()
     const aad = bound ? keyBindingAad('response', keys.fingerprint, payloadId) : undefined
     const answer = decodePlaintext(await open(parts, keys.privateKey, aad, { consume: true }), this.secureMemory)
-    if (!isPlainObject(answer)) throw new ProtocolError('The decrypted answer is not a JSON object')
-    // The router's own `_metadata` keys stay; ours are written over them, as in the reference client.
-    const sealed = isPlainObject(answer._metadata) ? answer._metadata : {}
-    const _metadata: SecureMetadata = {
-      ...sealed,
-      payload_id: payloadId,
-      processed_at: extra.processed_at ?? null,
-      is_encrypted: true,
-      encryption_algorithm: algorithm,
-      key_bound: true,
-    }
-    // Only when bound, so an exchange with a router without the extension looks as it always did
-    // (and a sealed `_metadata.key_bound` cannot claim a binding that did not happen).
-    if (!bound) delete _metadata.key_bound
-    return { ...answer, _metadata }
+    return withSecureMetadata(answer, { payloadId, processedAt: extra.processed_at, algorithm, bound })
   }
 
   /**
@@ -253,7 +240,7 @@ export class SecureCompletionClient {
       }
       const opened = await this.#open(answer.body, payloadId, true)
       // Bound out, bound back: an unbound answer to a bound request is an old one replayed.
-      if (!opened._metadata.key_bound === sentBound) throw new SecurityError(DECRYPTION_FAILED)
+      if ((opened._metadata.key_bound === true) !== sentBound) throw new SecurityError(DECRYPTION_FAILED)
       return opened
     } finally {
       if (plaintext && this.secureMemory) plaintext.fill(0)
@@ -298,8 +285,4 @@ export class SecureCompletionClient {
       logger: this.#options.logger,
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

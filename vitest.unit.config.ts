@@ -18,6 +18,7 @@ export default defineConfig({
       'tests/security/**/*.test.ts',
       'tests/cli/**/*.test.ts',
       'tests/hardening/faults.test.ts',
+      'tests/docs/**/*.test.ts',
     ],
     exclude: [
       ...configDefaults.exclude,
@@ -26,6 +27,8 @@ export default defineConfig({
       'tests/keystore/crash.test.ts',
       'tests/relay/spa-page.test.ts',
       'tests/cli/bin.test.ts',
+      'tests/security/router-limits-runtimes.test.ts',
+      'tests/security/key-files.test.ts',
       // A stress run against the built router: npm test.
       'tests/security/router-stress.test.ts',
     ],

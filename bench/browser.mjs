@@ -4,9 +4,8 @@
 // being ready to send (client key pair available + router key fetched + encryptPayload done), with
 // the key pair already in IndexedDB (warm) and with an RSA-4096 pair to generate (cold).
 // Prints one JSON line. Usage: node bench/browser.mjs [--quick]
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '../e2e/helpers/chromium.mjs'
 import { createSecureRouter, loadKeyPair } from '../dist/router/index.js'
 import { serve } from '../dist/runtime/node.js'
 import { loadKeyPems, median, requestOfSize } from './common.mjs'
@@ -14,9 +13,6 @@ import { loadKeyPems, median, requestOfSize } from './common.mjs'
 const quick = process.argv.includes('--quick')
 const WARM = quick ? 5 : 15
 const COLD = quick ? 2 : 7
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-if (!existsSync(CHROMIUM_PATH))
-  throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>nomyo-secure start-up bench</title>
 <script type="module">
@@ -58,19 +54,7 @@ const server = await serve(async (request) => {
   return router(request)
 })
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-  ],
-})
+const browser = await launchChromium()
 try {
   const page = await browser.newPage()
   page.on('pageerror', (error) => console.error('page error:', error.message))

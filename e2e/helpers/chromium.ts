@@ -1,27 +1,6 @@
-/**
- * Launches Debian's Chromium through playwright-core. A missing browser fails the test run with the
- * install command; it is never skipped.
- */
-import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+/** The Chromium launcher of e2e/helpers/chromium.mjs, typed for the TypeScript tests. */
+import type { Browser } from 'playwright-core'
+import * as launcher from './chromium.mjs'
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  })
-}
+export const CHROMIUM_PATH: string = launcher.CHROMIUM_PATH
+export const launchChromium: () => Promise<Browser> = launcher.launchChromium

@@ -29,7 +29,19 @@ export function asciiText(bytes: Uint8Array): string {
   return ascii.decode(bytes)
 }
 
-/** Decodes UTF-8 strictly: throws a TypeError on invalid bytes instead of substituting U+FFFD. */
+const lenient = new TextDecoder()
+
+/**
+ * Decodes UTF-8 strictly: throws a TypeError on invalid bytes instead of substituting U+FFFD.
+ *
+ * The lenient decoder goes first and the strict one only runs when its text holds a U+FFFD: the
+ * lenient decoder writes one for every invalid sequence, so text without any came from valid UTF-8
+ * and is what the strict decoder would return (both drop a leading BOM). Deno's strict decoder is
+ * a slow path (10 MiB of ASCII: 24 ms and a transient 30 MiB, against 6.5 ms and the string's own
+ * 10 MiB); elsewhere the two cost the same, and finding no U+FFFD in ASCII text is instant (a
+ * one-byte string cannot hold it). Text that really contains U+FFFD is decoded twice.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  const text = lenient.decode(bytes)
+  return text.includes('\uFFFD') ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : text
 }

@@ -10,6 +10,7 @@ import { keyFileCases } from './cases/key-files.ts'
 import { keyStoreCases } from './cases/key-store.ts'
 import { roundTripCases } from './cases/round-trip.ts'
 import { securityCases } from './cases/security.ts'
+import { utf8Cases } from './cases/utf8.ts'
 import { wireVectorCases } from './cases/wire-vectors.ts'
 import type { Case, CaseResult, SuiteContext, VectorData } from './types.ts'
 
@@ -25,6 +26,7 @@ export function suite(vectors: VectorData, options: { files?: boolean } = {}): C
   return [
     ...roundTripCases,
     ...wireVectorCases(vectors),
+    ...utf8Cases,
     ...keyFileCases(vectors.keys.files),
     ...errorCases,
     ...securityCases,

@@ -2,6 +2,7 @@
  * What happens to plaintext bytes in the client: the request's package is written over its UTF-8
  * (one buffer, nothing left behind), and answers decode strictly on every path of decodeUtf8.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SecureCompletionClient } from '../../src/index.js'
 import { decodeUtf8 } from '../../src/crypto/utf8.js'
@@ -58,6 +59,8 @@ describe('the request package is written over the request plaintext', () => {
   })
 })
 
+const strict = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+
 // Both platform modules: Node's (what the tests' `#platform/bytes` is) and every other runtime's.
 describe.each([
   ['node', nodeBytes.decodeUtf8],
@@ -82,6 +85,37 @@ describe.each([
       bytes.set(tail, size)
       expect(() => decodeUtf8(bytes)).toThrow(TypeError)
     }
+  })
+
+  it('returns a U+FFFD the text really holds, and still refuses invalid bytes beside one', () => {
+    for (const text of ['\uFFFD', `${'a'.repeat(70_000)}\uFFFD`, '\uFFFD日本\uFFFD', '\uFEFFa\uFFFD']) {
+      expect(decodeUtf8(new TextEncoder().encode(text))).toBe(strict(new TextEncoder().encode(text)))
+      const bad = new TextEncoder().encode(`${text}\u0000`)
+      bad[bad.length - 1] = 0xff
+      expect(() => decodeUtf8(bad)).toThrow(TypeError)
+    }
+  })
+
+  it('agrees with the strict TextDecoder on any bytes: the same text, or a TypeError', () => {
+    // Mostly valid UTF-8 (text of any plane) with a few arbitrary bytes spliced in.
+    const bytes = fc
+      .tuple(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.uint8Array({ maxLength: 4 }), fc.nat(60))
+      .map(([text, noise, at]) => {
+        const valid = new TextEncoder().encode(text)
+        const cut = Math.min(at, valid.length)
+        return Uint8Array.from([...valid.subarray(0, cut), ...noise, ...valid.subarray(cut)])
+      })
+    fc.assert(
+      fc.property(bytes, (input) => {
+        let expected: string | undefined
+        try {
+          expected = strict(input)
+        } catch {}
+        if (expected === undefined) expect(() => decodeUtf8(input)).toThrow(TypeError)
+        else expect(decodeUtf8(input)).toBe(expected)
+      }),
+      { numRuns: 2000 },
+    )
   })
 })
 

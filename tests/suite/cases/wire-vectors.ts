@@ -9,7 +9,8 @@ import type { Case, SuiteContext, VectorData } from '../types.ts'
 // One client per context holding the vectors' key: importing an RSA-4096 key per vector adds up.
 const clients = new WeakMap<SuiteContext, Promise<InstanceType<SuiteContext['lib']['SecureCompletionClient']>>>()
 
-function vectorClient(ctx: SuiteContext) {
+/** The client holding the vectors' key, one per context. */
+export function vectorClient(ctx: SuiteContext) {
   let client = clients.get(ctx)
   if (!client) {
     const created = new ctx.lib.SecureCompletionClient({ routerUrl: 'https://router.invalid' })

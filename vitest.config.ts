@@ -2,9 +2,14 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  // Tests run the TypeScript sources in Node: `#platform/bytes` is Node's module, from src rather
-  // than the built dist/platform file package.json points Node at.
-  resolve: { alias: { '#platform/bytes': fileURLToPath(new URL('./src/platform/bytes-node.ts', import.meta.url)) } },
+  // Tests run the TypeScript sources in Node: `#platform/…` are Node's modules, from src rather
+  // than the built dist/platform files package.json points Node at.
+  resolve: {
+    alias: {
+      '#platform/bytes': fileURLToPath(new URL('./src/platform/bytes-node.ts', import.meta.url)),
+      '#platform/aes-gcm': fileURLToPath(new URL('./src/platform/aes-gcm-node.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['tests/**/*.test.ts', 'e2e/**/*.test.ts'],
     // Type-level tests (*.test-d.ts) are checked by tsc as part of the run.

@@ -250,12 +250,12 @@ export class SecureCompletionClient {
   /**
    * Seals `plaintext` (from {@link encodePlaintext}) and writes the package over it: one buffer
    * instead of two for a big request, and no plaintext left behind. WebCrypto copies its input when
-   * called, so overwriting it afterwards is safe.
+   * called, so overwriting it afterwards is safe; Node's cipher writes the ciphertext over it.
    */
   async #sealTo(plaintext: Uint8Array, routerKey: RouterKey, aad?: Uint8Array): Promise<Uint8Array> {
     let parts: SealedParts
     try {
-      parts = await seal(plaintext, routerKey.key, aad)
+      parts = await seal(plaintext, routerKey.key, aad, { consume: true })
     } catch (error) {
       if (this.secureMemory) plaintext.fill(0)
       throw error

@@ -3,11 +3,13 @@
  * RSA-OAEP (SHA-256 for hash and MGF1, no label) to the recipient's public key.
  *
  * The AES key never exists as bytes in JavaScript memory: it is generated inside WebCrypto and
- * leaves it only wrapped (`wrapKey`), and on the way back it is unwrapped straight into a
- * non-extractable CryptoKey (`unwrapKey`). So there is no raw key buffer to zero.
+ * leaves it only wrapped (`wrapKey`), and on the way back it is unwrapped straight into a CryptoKey
+ * (`unwrapKey`; non-extractable except where Node's cipher needs it extractable to take it, see
+ * `#platform/aes-gcm`). So there is no raw key buffer to zero. The bulk AES-GCM pass is the
+ * platform's (`#platform/aes-gcm`): WebCrypto, or `node:crypto`'s streaming cipher in Node and Bun.
  */
+import { EXTRACTABLE_AES_KEY, gcmDecrypt, gcmEncrypt } from '#platform/aes-gcm'
 import { DECRYPTION_FAILED, SecurityError } from '../errors.js'
-import { releaseBuffer } from './release.js'
 
 /** The binary parts of a package. `ciphertext` is WebCrypto's ciphertext‖tag. */
 export interface SealedParts {
@@ -18,26 +20,29 @@ export interface SealedParts {
 
 const subtle = () => globalThis.crypto.subtle
 const RSA_OAEP = { name: 'RSA-OAEP' } as const
-// Chromium refuses `additionalData: undefined` ("Not a BufferSource"): the member is left out instead.
-const gcm = (iv: Uint8Array, additionalData?: Uint8Array): AesGcmParams => ({
-  name: 'AES-GCM',
-  iv: iv as BufferSource,
-  ...(additionalData && { additionalData: additionalData as BufferSource }),
-})
 
 /**
  * Seals `plaintext` to `recipient` (an RSA-OAEP SHA-256 public key with the `wrapKey` usage);
  * `additionalData` is authenticated by the GCM tag but not carried (key binding).
+ *
+ * With `consume`, the plaintext is the caller's to overwrite: where the platform can (Node, Bun),
+ * the ciphertext is written over it, with the tag in the 16 bytes after it when its buffer has them,
+ * and `ciphertext` is then a view of that buffer.
  */
-export async function seal(plaintext: Uint8Array, recipient: CryptoKey, additionalData?: Uint8Array): Promise<SealedParts> {
+export async function seal(
+  plaintext: Uint8Array,
+  recipient: CryptoKey,
+  additionalData?: Uint8Array,
+  options: { consume?: boolean } = {},
+): Promise<SealedParts> {
   // A fresh key and nonce for every package: a GCM nonce is never reused under one key.
   const key = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12))
   const [ciphertext, wrappedKey] = await Promise.all([
-    subtle().encrypt(gcm(nonce, additionalData), key, plaintext as BufferSource),
+    gcmEncrypt(key, nonce, additionalData, plaintext, options.consume === true),
     subtle().wrapKey('raw', key, recipient, RSA_OAEP),
   ])
-  return { ciphertext: new Uint8Array(ciphertext), nonce, wrappedKey: new Uint8Array(wrappedKey) }
+  return { ciphertext, nonce, wrappedKey: new Uint8Array(wrappedKey) }
 }
 
 /**
@@ -45,9 +50,9 @@ export async function seal(plaintext: Uint8Array, recipient: CryptoKey, addition
  * wrong key, a tampered wrapped key, nonce, ciphertext or tag — is the same {@link SecurityError}
  * (a wrong `additionalData` included) with the same message and no cause.
  *
- * With `consume`, `parts.ciphertext`'s buffer is released (see `releaseBuffer`) as soon as WebCrypto
- * holds its copy, before the plaintext is allocated: for a caller that owns the parts and needs
- * them no more, a 10 MiB answer's peak is one ciphertext lower where the runtime can free at once.
+ * With `consume`, the caller owns the parts and needs them no more: `parts.ciphertext` is decrypted
+ * over itself where the platform can (Node, Bun), else released as soon as WebCrypto holds its
+ * copy, before the plaintext is allocated. Either way a 10 MiB answer's peak is one ciphertext lower.
  */
 export async function open(
   parts: SealedParts,
@@ -56,14 +61,18 @@ export async function open(
   options: { consume?: boolean } = {},
 ): Promise<Uint8Array> {
   try {
-    const key = await subtle().unwrapKey('raw', parts.wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, false, [
-      'decrypt',
-    ])
+    const key = await subtle().unwrapKey(
+      'raw',
+      parts.wrappedKey as BufferSource,
+      privateKey,
+      RSA_OAEP,
+      { name: 'AES-GCM' },
+      EXTRACTABLE_AES_KEY,
+      ['decrypt'],
+    )
     // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
     if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error()
-    const decrypting = subtle().decrypt(gcm(parts.nonce, additionalData), key, parts.ciphertext as BufferSource)
-    if (options.consume) releaseBuffer(parts.ciphertext)
-    return new Uint8Array(await decrypting)
+    return await gcmDecrypt(key, parts.nonce, additionalData, parts.ciphertext, options.consume === true)
   } catch {
     throw new SecurityError(DECRYPTION_FAILED)
   }

@@ -179,11 +179,11 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     }
     let answerBytes: Uint8Array | undefined
     try {
-      // The package is written over the answer's UTF-8 when it fits (WebCrypto copied it): one
-      // buffer, and no plaintext left behind, so nothing to zero then.
+      // The package is written over the answer's UTF-8 when it fits (WebCrypto copied it, Node's
+      // cipher sealed over it): one buffer, and no plaintext left behind, so nothing to zero then.
       answerBytes = encodeWithPackageRoom(JSON.stringify(answer))
       const aad = bound ? keyBindingAad('response', clientKey.spkiSha256, payloadId) : undefined
-      const parts = await seal(answerBytes, clientKey.key, aad)
+      const parts = await seal(answerBytes, clientKey.key, aad, { consume: true })
       // processed_at travels outside the seal, as in the reference format: it is not authenticated.
       const extra: Record<string, unknown> = { processed_at: Date.now() / 1000 }
       if (bound) extra[KEY_BINDING_FIELD] = KEY_BINDING_VERSION
@@ -230,6 +230,6 @@ async function openWithAny(parts: Parameters<typeof open>[0], keys: CryptoKey[],
       // Sealed to another of the keys: try the next.
     }
   }
-  // The last try may free the ciphertext as soon as WebCrypto has its copy.
+  // The last try may decrypt over the ciphertext or free it as soon as WebCrypto has its copy.
   return open(parts, keys[keys.length - 1]!, additionalData, { consume: true })
 }

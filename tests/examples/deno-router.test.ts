@@ -34,6 +34,7 @@ describe('examples/deno-router: Deno.serve(handler)', () => {
     const source = (path: string) => pathToFileURL(join(REPO_ROOT, path)).href
     const imports = {
       'nomyo-secure/router': source('src/router/index.ts'),
+      '#platform/aes-gcm': source('src/platform/aes-gcm-web.ts'),
       '#platform/bytes': source('src/platform/bytes-web.ts'),
     }
     writeFileSync(join(appDir, 'check-map.json'), JSON.stringify({ imports }))

@@ -25,9 +25,9 @@ const RSA_OAEP = { name: 'RSA-OAEP' } as const
  * Seals `plaintext` to `recipient` (an RSA-OAEP SHA-256 public key with the `wrapKey` usage);
  * `additionalData` is authenticated by the GCM tag but not carried (key binding).
  *
- * With `consume`, the plaintext is the caller's to overwrite: where the platform can (Node, Bun),
- * the ciphertext is written over it, with the tag in the 16 bytes after it when its buffer has them,
- * and `ciphertext` is then a view of that buffer.
+ * With `consume`, the plaintext's buffer (from the plaintext on) is the caller's to overwrite: where
+ * the platform can (Node, Bun) and the buffer has 16 bytes to spare, the plaintext is sealed over
+ * and `ciphertext` is the buffer's last bytes (see `#platform/aes-gcm`).
  */
 export async function seal(
   plaintext: Uint8Array,

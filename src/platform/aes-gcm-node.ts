@@ -37,12 +37,19 @@ export const gcmEncrypt: typeof Web.gcmEncrypt = async (key, iv, additionalData,
   const cipher = createCipheriv('aes-256-gcm', KeyObject.from(key), iv, { authTagLength: TAG_BYTES })
   if (additionalData) cipher.setAAD(additionalData)
   // Over the plaintext when it is the caller's to overwrite and its buffer has room for the tag.
-  const inPlace = consume && data.buffer.byteLength - data.byteOffset - data.length >= TAG_BYTES
-  const out = inPlace ? new Uint8Array(data.buffer, data.byteOffset, data.length + TAG_BYTES) : new Uint8Array(data.length + TAG_BYTES)
+  const buffer = data.buffer as ArrayBuffer
+  const inPlace = consume && buffer.byteLength - data.byteOffset - data.length >= TAG_BYTES
+  const out = inPlace ? new Uint8Array(buffer, data.byteOffset, data.length + TAG_BYTES) : new Uint8Array(data.length + TAG_BYTES)
   streamInto(cipher, data, out)
   cipher.final()
   out.set(cipher.getAuthTag(), data.length)
-  return out
+  if (!inPlace) return out
+  // Moved to the buffer's end, where a package written from the buffer's start never catches up
+  // with it (see encodePackage).
+  const whole = new Uint8Array(buffer)
+  const at = buffer.byteLength - out.length
+  whole.copyWithin(at, out.byteOffset, out.byteOffset + out.length)
+  return whole.subarray(at)
 }
 
 export const gcmDecrypt: typeof Web.gcmDecrypt = async (key, iv, additionalData, data, consume) => {

@@ -20,24 +20,24 @@ const gcm = (iv: Uint8Array, additionalData?: Uint8Array): AesGcmParams => ({
 export const EXTRACTABLE_AES_KEY: boolean = false
 
 /**
- * `data` sealed under `key`: ciphertext‖tag (16 bytes). With `consume`, `data` is the caller's to
- * overwrite (the Node path writes the ciphertext over it); here it is left as it is.
+ * `data` sealed under `key`: ciphertext‖tag (16 bytes). With `consume`, `data`'s buffer from `data`
+ * on is the caller's to overwrite (the Node path seals over it and returns the ciphertext as the
+ * buffer's last bytes); here it is left as it is.
  */
-export async function gcmEncrypt(
+export const gcmEncrypt = (
   key: CryptoKey,
   iv: Uint8Array,
   additionalData: Uint8Array | undefined,
   data: Uint8Array,
   _consume: boolean,
-): Promise<Uint8Array> {
-  return new Uint8Array(await globalThis.crypto.subtle.encrypt(gcm(iv, additionalData), key, data as BufferSource))
-}
+): Promise<Uint8Array> =>
+  globalThis.crypto.subtle.encrypt(gcm(iv, additionalData), key, data as BufferSource).then((sealed) => new Uint8Array(sealed))
 
 /**
  * The plaintext of `data` (ciphertext‖tag); rejects when the tag does not verify. With `consume`,
  * `data` is the caller's and dead afterwards: released here once WebCrypto holds its copy.
  */
-export async function gcmDecrypt(
+export function gcmDecrypt(
   key: CryptoKey,
   iv: Uint8Array,
   additionalData: Uint8Array | undefined,
@@ -46,5 +46,5 @@ export async function gcmDecrypt(
 ): Promise<Uint8Array> {
   const decrypting = globalThis.crypto.subtle.decrypt(gcm(iv, additionalData), key, data as BufferSource)
   if (consume) releaseBuffer(data)
-  return new Uint8Array(await decrypting)
+  return decrypting.then((plaintext) => new Uint8Array(plaintext))
 }

@@ -71,35 +71,26 @@ export function packageCapacity(plaintextBytes: number): number {
  * payload no 13 MB string is built, scanned by `JSON.stringify` or re-encoded as UTF-8.
  *
  * The package is written at the start of `into` when it fits (see {@link packageCapacity}), and the
- * result is then a view of it; otherwise into a new buffer. The ciphertext may itself lie in `into`
- * (sealed over the plaintext): it is then moved to the end of `into` first, from where the base64
- * written from the start (4 bytes per 3 read) never catches up with the bytes still to be read.
+ * result is then a view of it; otherwise into a new buffer. The ciphertext may be the last bytes of
+ * `into` (Node's cipher seals over the plaintext and leaves it there): the base64 written from the
+ * start, 4 bytes per 3 read, never catches up with the bytes still to be read, as `into` has room
+ * for the whole package beside the ciphertext's 16-byte tag.
  */
 export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>, into?: Uint8Array): Uint8Array {
-  let { ciphertext } = parts
-  const split = ciphertext.length - TAG_BYTES
+  const split = parts.ciphertext.length - TAG_BYTES
   let tail = ''
   for (const [name, value] of Object.entries(extra ?? {})) tail += `,${JSON.stringify(name)}:${JSON.stringify(value)}`
   const head = encoder.encode(`{"version":"${PACKAGE_VERSION}","algorithm":"${PACKAGE_ALGORITHM}","encrypted_payload":{"ciphertext":"`)
   const rest = encoder.encode(
-    `","nonce":"${encodeBase64(parts.nonce)}","tag":"${encodeBase64(ciphertext.subarray(split))}"},` +
+    `","nonce":"${encodeBase64(parts.nonce)}","tag":"${encodeBase64(parts.ciphertext.subarray(split))}"},` +
       `"encrypted_aes_key":"${encodeBase64(parts.wrappedKey)}",` +
       `"key_algorithm":"${KEY_ALGORITHM}","payload_algorithm":"${PAYLOAD_ALGORITHM}"${tail}}`,
   )
   const length = head.length + Math.ceil(split / 3) * 4 + rest.length
   const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
-  if (into && out.buffer === ciphertext.buffer) ciphertext = movedToEnd(ciphertext, into)
   out.set(head)
-  out.set(rest, head.length + encodeBase64Into(ciphertext.subarray(0, split), out.subarray(head.length)))
+  out.set(rest, head.length + encodeBase64Into(parts.ciphertext.subarray(0, split), out.subarray(head.length)))
   return out
-}
-
-/** `bytes`, a view of `into`'s buffer, copied to the end of `into` (memmove: overlap is fine). */
-function movedToEnd(bytes: Uint8Array, into: Uint8Array): Uint8Array {
-  const from = bytes.byteOffset - into.byteOffset
-  const to = into.length - bytes.length
-  into.copyWithin(to, from, from + bytes.length)
-  return into.subarray(to)
 }
 
 /** What a parsed package carries besides its sealed parts. */

@@ -90,10 +90,10 @@ function pathsFor(condition: string): Record<string, string[]> {
     paths[name] = [join(REPO, source)]
     paths[`npm:${name}`] = [join(REPO, source)] // Deno's spelling
   }
-  // The sources' own internal aliases (package.json "imports"), as the project's tsconfig maps them.
-  const project = JSON.parse(readFileSync(join(REPO, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths?: Record<string, string[]> } }
-  for (const [alias, targets] of Object.entries(project.compilerOptions.paths ?? {}))
-    paths[alias] = targets.map((target) => join(REPO, target))
+  // The sources' own internal aliases (package.json "imports"), each to the source of its default file.
+  const { imports } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { imports: Record<string, { default: string }> }
+  for (const [alias, targets] of Object.entries(imports))
+    paths[alias] = [join(REPO, targets.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))]
   return paths
 }
 

@@ -7,6 +7,7 @@ import { InvalidRequestError } from '../api-errors.js'
 import { seal, open, type SealedParts } from '../crypto/hybrid.js'
 import { normalizeFingerprint } from '../crypto/rsa.js'
 import { randomId } from '../crypto/random.js'
+import { releaseBuffer } from '../crypto/release.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
 import { decodePlaintext, encodePlaintext } from '../protocol/plaintext.js'
 import type { SecureResponse } from '../protocol/completion.js'
@@ -262,6 +263,8 @@ export class SecureCompletionClient {
     }
     const marker = aad && { [KEY_BINDING_FIELD]: KEY_BINDING_VERSION }
     const sealed = encodePackage(parts, marker, new Uint8Array(plaintext.buffer, plaintext.byteOffset))
+    // WebCrypto's ciphertext is dead once its base64 is written (Node's lives in `sealed`'s buffer).
+    if (parts.ciphertext.buffer !== sealed.buffer) releaseBuffer(parts.ciphertext)
     // A package that did not fit went elsewhere (a key over 8192 bits, or mostly non-ASCII text).
     if (sealed.buffer !== plaintext.buffer && this.secureMemory) plaintext.fill(0)
     return sealed

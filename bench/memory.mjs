@@ -22,8 +22,10 @@ const BYTES = Number(option('--bytes') ?? 10 * MiB)
 // --request-bytes / --answer-bytes measure one direction alone (the other side then stays small).
 const REQUEST_BYTES = Number(option('--request-bytes') ?? BYTES)
 const ANSWER_BYTES = Number(option('--answer-bytes') ?? BYTES)
-// --dist DIR (relative to bench/): measure another build of the client.
-const { SecureCompletionClient } = await import(new URL(`${option('--dist') ?? '../dist'}/index.js`, import.meta.url).href)
+// --dist DIR (relative to bench/): measure another build of the client. The runtime's own entry,
+// what `nomyo-secure` resolves to there: its platform defaults (such as streamUploads) count.
+const entry = `${option('--dist') ?? '../dist'}/runtime/${runtimeName()}.js`
+const { SecureCompletionClient } = await import(new URL(entry, import.meta.url).href)
 const { privatePem } = loadKeyPems()
 const router = await startRouterProcess()
 

@@ -286,6 +286,7 @@ export class SecureCompletionClient {
       maxRetries: checkPositive(options.maxRetries, 'maxRetries', this.#options.maxRetries ?? 2, true),
       maxResponseBytes: this.#options.maxResponseBytes ?? P.MAX_RESPONSE_BYTES,
       logger: this.#options.logger,
+      streamUploads: this.#options.streamUploads,
     }
   }
 }

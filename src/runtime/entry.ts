@@ -19,6 +19,12 @@ export interface Platform<K> {
    * `processEnv`, `denoEnv` or `optionEnv`. Absent in browsers, which have no environment.
    */
   env?: EnvCapability<K>
+  /**
+   * Whether this runtime's `fetch` sends a streamed request body over HTTP/1.1 and copies a byte
+   * body whole, so that streaming the sealed request saves that copy: the default of the
+   * `streamUploads` option (transport/upload-stream.ts). Node and Deno; not browsers.
+   */
+  streamUploads?: boolean
 }
 
 /**
@@ -47,8 +53,9 @@ export interface EntryPoints<K> {
 /** Builds the entry points of the runtime described by `platform`, on subclasses of the core's classes. */
 export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
   // Options given win over the environment's defaults, as in the `openai` package.
+  const runtimeDefaults: object = { streamUploads: platform.streamUploads }
   const core = <T extends CoreKeyOptions>(options: (T & K) | undefined, defaults?: object): T =>
-    platform.keys<T>({ ...defaults, ...options } as T & K)
+    platform.keys<T>({ ...runtimeDefaults, ...defaults, ...options } as T & K)
   const env = (options: K | undefined) => platform.env?.(options ?? ({} as K))
   return {
     ChatClass: class extends SecureChatCompletion {

@@ -49,10 +49,11 @@ const CORS = { 'Access-Control-Allow-Origin': '*' }
 /**
  * The real router handler on 127.0.0.1, open to any origin (the browser page lives on another
  * port). Answers echo what the router saw (`x_request`, `x_security_tier`, `x_api_key`,
- * `x_client_key`) and `/status/<code>/...` answers every secure request with that status.
+ * `x_client_key`, `x_upload`: the request body's framing) and `/status/<code>/...` answers every secure request with that status.
  */
 export async function startSuiteRouter(): Promise<TestRouter> {
   const clientKeys = new Map<string, string>()
+  const uploads = new Map<string, 'length' | 'chunked'>()
   return startRouter({
     corsOrigin: '*',
     before(request) {
@@ -65,17 +66,21 @@ export async function startSuiteRouter(): Promise<TestRouter> {
       }
       const payloadId = request.headers.get('x-payload-id')
       if (payloadId) clientKeys.set(payloadId, decodeURIComponent(request.headers.get('x-public-key') ?? ''))
+      if (payloadId) uploads.set(payloadId, request.headers.has('content-length') ? 'length' : 'chunked')
       return undefined
     },
     complete: async (body: CompletionRequest, context) => {
       const x_client_key = clientKeys.get(context.payloadId)
       clientKeys.delete(context.payloadId)
+      const x_upload = uploads.get(context.payloadId)
+      uploads.delete(context.payloadId)
       const answer = {
         ...echoCompletion(body),
         x_request: body,
         x_security_tier: context.securityTier ?? null,
         x_api_key: context.apiKey ?? null,
         x_client_key,
+        x_upload,
       }
       const tools = body.tools as Array<{ function: { name: string } }> | undefined
       if (!tools?.length) return answer

@@ -22,6 +22,8 @@ export interface RouterEcho {
   x_api_key: string | null
   /** The client public key PEM from `X-Public-Key`, decoded. */
   x_client_key: string
+  /** How the request body came: with a `Content-Length`, or chunked (a streamed upload in Deno). */
+  x_upload: 'length' | 'chunked'
 }
 
 export const echoOf = (answer: unknown): RouterEcho => answer as RouterEcho

@@ -95,6 +95,22 @@ export const roundTripCases: Case[] = [
     },
   },
   {
+    name: 'round trip: a 3 MiB request arrives whole, streamed where the runtime streams uploads, and its echo returns',
+    async run(ctx) {
+      const client = await fixtureClient(ctx)
+      const content = `${UNICODE} ${'x'.repeat(3 * 1024 * 1024)} end`
+      const answer = await client.create({ model: 'm', messages: [{ role: 'user', content }] })
+      const echo = echoOf(answer)
+      ok(
+        echo.x_request.messages && JSON.stringify(echo.x_request.messages) === JSON.stringify([{ role: 'user', content }]),
+        'the request the router decrypted',
+      )
+      ok(answer.choices[0]?.message.content === `echo: ${content}`, 'the answer, read into the request buffer where fetch read all of it')
+      // Deno sends a streamed body chunked; Node sends one with its Content-Length; no other entry streams.
+      equal(echo.x_upload, ctx.runtime.startsWith('deno') ? 'chunked' : 'length', 'request framing')
+    },
+  },
+  {
     name: 'round trip: api key and security tier travel in headers, never in the payload',
     async run(ctx) {
       const client = await fixtureClient(ctx, { apiKey: 'sk-suite-client' })

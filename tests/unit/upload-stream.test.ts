@@ -1,0 +1,168 @@
+/**
+ * Large request bodies go to the platform fetch as a stream of slices (no whole copy in fetch):
+ * every attempt gets a fresh stream over the same bytes, a custom fetch still gets the bytes, the
+ * router receives them whole with their Content-Length, and the answer is only read into the
+ * request's buffer once fetch has read the stream to its end.
+ */
+import { once } from 'node:events'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type HttpRequest, send } from '../../src/transport/http.js'
+import { STREAM_UPLOAD_MIN_BYTES, UPLOAD_SLICE_BYTES, uploadStream } from '../../src/transport/upload-stream.js'
+
+const bytes = (length: number, seed = 7) => {
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i++) out[i] = (i * 31 + seed) & 0xff
+  return out
+}
+const BIG = STREAM_UPLOAD_MIN_BYTES + 12_345
+
+/** Reads `stream` (or a reader of it) to its end, or until `limit` bytes came. */
+async function readAll(
+  from: ReadableStream<Uint8Array> | ReadableStreamDefaultReader<Uint8Array>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Uint8Array[]> {
+  const reader = from instanceof ReadableStream ? from.getReader() : from
+  const chunks: Uint8Array[] = []
+  let total = 0
+  while (total < limit) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    total += value.length
+  }
+  return chunks
+}
+/** Byte equality without vitest's element-by-element diff (megabytes here). */
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0
+const joined = (chunks: Uint8Array[]) => {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.length
+  }
+  return out
+}
+
+describe('uploadStream', () => {
+  it('gives views of the bytes in slices, finished only after the last, leaving the bytes intact for the next stream', async () => {
+    const body = bytes(3 * UPLOAD_SLICE_BYTES + 5)
+    const upload = uploadStream(body)
+    expect(upload.length).toBe(body.length)
+    const reader = upload.stream.getReader()
+    const chunks: Uint8Array[] = []
+    for (let i = 0; i < 4; i++) {
+      const { value } = await reader.read()
+      expect(value!.buffer).toBe(body.buffer)
+      chunks.push(value!)
+      expect(upload.finished).toBe(false)
+    }
+    expect((await reader.read()).done).toBe(true)
+    expect(upload.finished).toBe(true)
+    expect(chunks.map((chunk) => chunk.length)).toEqual([UPLOAD_SLICE_BYTES, UPLOAD_SLICE_BYTES, UPLOAD_SLICE_BYTES, 5])
+    expect(same(joined(chunks), bytes(body.length))).toBe(true)
+    // Not a byte stream: nothing was transferred, so a retry can send the same bytes again.
+    expect(body.byteLength).toBe(3 * UPLOAD_SLICE_BYTES + 5)
+    expect(same(joined(await readAll(uploadStream(body).stream)), bytes(body.length))).toBe(true)
+  })
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+const request = (body: Uint8Array): HttpRequest => ({
+  url: 'https://router.invalid/x',
+  method: 'POST',
+  headers: {},
+  body,
+  disposableBody: true,
+})
+const settings = (extra: object = {}) => ({ timeout: 5000, maxRetries: 1, maxResponseBytes: 1 << 22, streamUploads: true, ...extra })
+
+/** Stubs the platform fetch: `handle` gets each Request it is given. */
+function platformFetch(handle: (request: Request, call: number) => Promise<Response>) {
+  let calls = 0
+  vi.stubGlobal('fetch', (input: Request) => handle(input, calls++))
+}
+
+describe('streamed uploads', () => {
+  it('reads the answer into the request buffer once fetch has read the whole stream', async () => {
+    const sent = bytes(BIG)
+    const answer = bytes(50_000, 3)
+    platformFetch(async (req) => {
+      expect(same(joined(await readAll(req.body!)), bytes(BIG))).toBe(true)
+      return new Response(answer, { headers: { 'content-length': String(answer.length) } })
+    })
+    const { body } = await send(request(sent), settings())
+    expect(body).toEqual(answer)
+    expect(body.buffer).toBe(sent.buffer)
+  })
+
+  it('leaves the request buffer alone when the answer comes before fetch read the whole stream', async () => {
+    const sent = bytes(BIG)
+    const answer = bytes(50_000, 3)
+    let unread: ReadableStreamDefaultReader<Uint8Array> | undefined
+    platformFetch(async (req) => {
+      unread = req.body!.getReader()
+      await readAll(unread, UPLOAD_SLICE_BYTES)
+      return new Response(answer, { headers: { 'content-length': String(answer.length) } })
+    })
+    const { body } = await send(request(sent), settings())
+    expect(body).toEqual(answer)
+    expect(body.buffer).not.toBe(sent.buffer)
+    // What fetch has yet to send is still the request, not the answer.
+    expect(same(sent, bytes(BIG))).toBe(true)
+    expect(same(joined(await readAll(unread!)), bytes(BIG).subarray(UPLOAD_SLICE_BYTES))).toBe(true)
+  })
+
+  it('sends a fresh stream of the same bytes on a retry', async () => {
+    const sent = bytes(BIG)
+    const received: Uint8Array[] = []
+    platformFetch(async (req, call) => {
+      received.push(joined(await readAll(req.body!, call === 0 ? UPLOAD_SLICE_BYTES : undefined)))
+      if (call === 0) throw new TypeError('fetch failed')
+      return new Response('ok')
+    })
+    await send(request(sent), settings())
+    expect(received).toHaveLength(2)
+    expect(same(received[0]!, bytes(BIG).subarray(0, UPLOAD_SLICE_BYTES))).toBe(true)
+    expect(same(received[1]!, bytes(BIG))).toBe(true)
+  })
+
+  it('gives a custom fetch the bytes, and small bodies go to the platform fetch as bytes', async () => {
+    const sent = bytes(BIG)
+    let given: unknown
+    await send(request(sent), settings({ fetch: async (_url: string, init: RequestInit) => ((given = init.body), new Response('ok')) }))
+    expect(given).toBe(sent)
+    // A small body: fetch copied it, so the answer goes into its buffer without any read of the body.
+    const small = bytes(STREAM_UPLOAD_MIN_BYTES - 1)
+    platformFetch(async () => new Response(bytes(100), { headers: { 'content-length': '100' } }))
+    expect((await send(request(small), settings())).body.buffer).toBe(small.buffer)
+  })
+
+  it("goes whole to a router through Node's fetch, with its Content-Length", async () => {
+    const seen: { headers: IncomingHttpHeaders; body: Uint8Array }[] = []
+    const server = createServer(async (req, res) => {
+      const chunks: Uint8Array[] = []
+      for await (const chunk of req) chunks.push(chunk)
+      seen.push({ headers: req.headers, body: joined(chunks) })
+      res.end('done')
+    })
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    try {
+      const { port } = server.address() as AddressInfo
+      const sent = bytes(3 * STREAM_UPLOAD_MIN_BYTES)
+      const answer = await send({ ...request(sent), url: `http://127.0.0.1:${port}/` }, settings())
+      expect(new TextDecoder().decode(answer.body)).toBe('done')
+      expect(seen[0]!.headers['content-length']).toBe(String(3 * STREAM_UPLOAD_MIN_BYTES))
+      expect(seen[0]!.headers['transfer-encoding']).toBeUndefined()
+      expect(same(seen[0]!.body, bytes(3 * STREAM_UPLOAD_MIN_BYTES))).toBe(true)
+    } finally {
+      server.close()
+    }
+  })
+})

@@ -280,13 +280,12 @@ export class SecureCompletionClient {
   }
 
   #transport(options: RequestOptions): TransportSettings {
+    // `fetch`, `logger` and `streamUploads` as the client has them; the transport ignores the rest.
     return {
-      fetch: this.#options.fetch,
+      ...this.#options,
       timeout: checkPositive(options.timeout, 'timeout', this.#options.timeout ?? 300_000),
       maxRetries: checkPositive(options.maxRetries, 'maxRetries', this.#options.maxRetries ?? 2, true),
       maxResponseBytes: this.#options.maxResponseBytes ?? P.MAX_RESPONSE_BYTES,
-      logger: this.#options.logger,
-      streamUploads: this.#options.streamUploads,
     }
   }
 }

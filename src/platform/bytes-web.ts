@@ -22,14 +22,13 @@ export interface NodeBase64 {
  */
 export const BASE64_SLICE_BYTES = 3 * 0x6000
 
-const ascii = new TextDecoder()
+/** UTF-8 with U+FFFD for invalid bytes (stateless without `stream`, so one serves every call). */
+const lenient = new TextDecoder()
 
 /** Bytes that should be ASCII as a string; a byte above 0x7F comes out as a non-ASCII character. */
 export function asciiText(bytes: Uint8Array): string {
-  return ascii.decode(bytes)
+  return lenient.decode(bytes)
 }
-
-const lenient = new TextDecoder()
 
 /**
  * Decodes UTF-8 strictly: throws a TypeError on invalid bytes instead of substituting U+FFFD.

@@ -53,9 +53,8 @@ export interface EntryPoints<K> {
 /** Builds the entry points of the runtime described by `platform`, on subclasses of the core's classes. */
 export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
   // Options given win over the environment's defaults, as in the `openai` package.
-  const runtimeDefaults: object = { streamUploads: platform.streamUploads }
   const core = <T extends CoreKeyOptions>(options: (T & K) | undefined, defaults?: object): T =>
-    platform.keys<T>({ ...runtimeDefaults, ...defaults, ...options } as T & K)
+    platform.keys<T>({ streamUploads: platform.streamUploads, ...defaults, ...options } as unknown as T & K)
   const env = (options: K | undefined) => platform.env?.(options ?? ({} as K))
   return {
     ChatClass: class extends SecureChatCompletion {

@@ -14,7 +14,7 @@ import { errorForStatus, parseRetryAfter } from './status-errors.js'
 import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
 import { releaseBuffer } from '../crypto/release.js'
-import { STREAM_UPLOAD_MIN_BYTES, type UploadStream, uploadStream } from './upload-stream.js'
+import type { UploadStream } from './upload-stream.js'
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -29,8 +29,8 @@ export interface TransportSettings {
   maxResponseBytes: number
   logger?: Logger | undefined
   /**
-   * Give the platform fetch a body as a stream of slices rather than the bytes, which it would copy
-   * whole (see upload-stream.ts). A custom fetch always gets the bytes.
+   * Give the platform fetch a large body as a stream of slices rather than the bytes, which it would
+   * copy whole (see upload-stream.ts). A custom fetch always gets the bytes.
    */
   streamUploads?: boolean | undefined
 }
@@ -91,20 +91,20 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
     if (timedOut) return new APITimeoutError(`The request timed out after ${settings.timeout} ms`, { requestId })
     if (cause instanceof ProtocolError || cause instanceof APIError) return cause
   }
-  // A fresh stream per attempt: a retry sends the same bytes again.
-  const upload = uploadFor(request, settings)
   try {
     let response: Response
+    let upload: UploadStream | undefined
     try {
       const init: RequestInit = {
         method: request.method,
-        headers: upload ? withLength(request.headers, upload.length) : request.headers,
-        body: (upload?.stream ?? request.body) as BodyInit | undefined,
+        headers: request.headers,
+        body: request.body as BodyInit | undefined,
         signal: controller.signal,
         redirect: 'manual',
       }
-      // Required with a stream body (Node, Deno, Chromium); not yet in TypeScript's RequestInit.
-      if (upload) Object.assign(init, { duplex: 'half' })
+      // A fresh stream per attempt (a retry sends the same bytes again), from a module loaded only
+      // where uploads are streamed: browsers never load it.
+      if (settings.streamUploads && !settings.fetch) upload = (await import('./upload-stream.js')).streamBody(init)
       // The platform fetch (looked up per call and called as a plain function: a stored
       // `window.fetch` called as a method throws "Illegal invocation", and polyfills installed later
       // are still picked up) gets a Request built first: Node's undici then copies a byte body once
@@ -127,7 +127,7 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
     try {
       // A custom fetch may still hold the body it was given (a logger, a test): only the platform's
       // is known to have copied it, or read all of the stream.
-      const spare = response.ok && request.disposableBody && !settings.fetch && bodyDone(upload) ? request.body : undefined
+      const spare = response.ok && request.disposableBody && !settings.fetch && upload?.finished !== false ? request.body : undefined
       body = await readBody(response, response.ok ? settings.maxResponseBytes : 64 * 1024, spare)
     } catch (cause) {
       throw final(cause) ?? new APIConnectionError('The connection broke while reading the answer', { cause, requestId })
@@ -178,22 +178,6 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
   }
   return out.subarray(0, total)
 }
-
-/** The request body as a stream: a large one, when streaming is on and the fetch is the platform's. */
-function uploadFor({ body }: HttpRequest, settings: TransportSettings): UploadStream | undefined {
-  if (!body || body.length < STREAM_UPLOAD_MIN_BYTES || !settings.streamUploads || settings.fetch) return undefined
-  return uploadStream(body)
-}
-
-/** The headers with the body's length: Node and Bun send it with a stream body, Deno goes chunked. */
-function withLength(init: HeadersInit, length: number): Headers {
-  const headers = new Headers(init)
-  headers.set('Content-Length', String(length))
-  return headers
-}
-
-/** Whether the body's buffer is no longer read by fetch: a byte body was copied, a stream must be finished. */
-const bodyDone = (upload: UploadStream | undefined) => upload?.finished ?? true
 
 function grown(bytes: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length)

@@ -6,7 +6,8 @@
  *
  * Only for runtimes that send a streamed body over HTTP/1.1; browsers refuse to (Chromium needs
  * HTTP/2 and `duplex: 'half'`, Firefox and Safari have no streamed uploads), so the entries of the
- * runtimes that do turn it on (see `Platform.streamUploads`, runtime/entry.ts).
+ * runtimes that do turn it on (see `Platform.streamUploads`, runtime/entry.ts), and the transport
+ * loads this module only when it streams an upload (http.ts).
  */
 
 /** Bytes per slice: 40 reads for 10 MiB, and a slice in flight is small beside the body. */
@@ -21,13 +22,28 @@ export const STREAM_UPLOAD_MIN_BYTES = 1024 * 1024
 export interface UploadStream {
   /** A fresh stream over the bytes; each attempt of a request needs its own. */
   stream: ReadableStream<Uint8Array>
-  /** The number of bytes the stream gives, for `Content-Length`. */
-  length: number
   /**
    * Whether `fetch` has read the stream to its end. Only then is the body's buffer free for
    * something else (the answer, see readBody in http.ts): before, a slice may still be read from it.
    */
   readonly finished: boolean
+}
+
+/**
+ * Makes `init` send its byte body, when it has one of {@link STREAM_UPLOAD_MIN_BYTES} or more, as an
+ * {@link uploadStream}: with its `Content-Length` (Node and Bun send it with a stream body; Deno
+ * drops it and sends chunked) and the `duplex: 'half'` a stream body requires. Undefined when the
+ * body stays as it is.
+ */
+export function streamBody(init: RequestInit): UploadStream | undefined {
+  const bytes = init.body
+  if (!(bytes instanceof Uint8Array) || bytes.length < STREAM_UPLOAD_MIN_BYTES) return undefined
+  const upload = uploadStream(bytes)
+  const headers = new Headers(init.headers)
+  headers.set('Content-Length', String(bytes.length))
+  // `duplex` is not yet in TypeScript's RequestInit.
+  Object.assign(init, { headers, body: upload.stream, duplex: 'half' })
+  return upload
 }
 
 /**
@@ -56,7 +72,6 @@ export function uploadStream(bytes: Uint8Array, sliceBytes = UPLOAD_SLICE_BYTES)
   )
   return {
     stream,
-    length: bytes.length,
     get finished() {
       return finished
     },

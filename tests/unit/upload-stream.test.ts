@@ -50,7 +50,6 @@ describe('uploadStream', () => {
   it('gives views of the bytes in slices, finished only after the last, leaving the bytes intact for the next stream', async () => {
     const body = bytes(3 * UPLOAD_SLICE_BYTES + 5)
     const upload = uploadStream(body)
-    expect(upload.length).toBe(body.length)
     const reader = upload.stream.getReader()
     const chunks: Uint8Array[] = []
     for (let i = 0; i < 4; i++) {

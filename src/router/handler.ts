@@ -190,7 +190,8 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       const sealed = encodePackage(parts, extra, new Uint8Array(answerBytes.buffer, answerBytes.byteOffset))
       if (sealed.buffer === answerBytes.buffer) answerBytes = undefined
       facts.bytesOut = sealed.length
-      return reply(200, sealed as BodyInit, JSON_HEADERS)
+      // A declared length lets the client read the answer into one buffer of the right size.
+      return reply(200, sealed as BodyInit, { ...JSON_HEADERS, 'Content-Length': String(sealed.length) })
     } catch (error) {
       // The answer exists only in the completion's object now; the log names the step, not the content.
       options.logger?.warn?.(

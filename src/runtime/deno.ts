@@ -17,7 +17,7 @@ export * from './with-files.js'
 export { denoFiles } from '../keystore/files/deno.js'
 
 /** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
-const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(denoFiles), env: denoEnv, streamUploads: true })
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(denoFiles), env: denoEnv, defaults: { streamUploads: true } })
 
 /**
  * The entry points for Deno: `SecureChatCompletion` (the OpenAI-shaped client),

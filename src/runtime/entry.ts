@@ -20,11 +20,11 @@ export interface Platform<K> {
    */
   env?: EnvCapability<K>
   /**
-   * Whether this runtime's `fetch` sends a streamed request body over HTTP/1.1 and copies a byte
-   * body whole, so that streaming the sealed request saves that copy: the default of the
-   * `streamUploads` option (transport/upload-stream.ts). Node and Deno; not browsers.
+   * Option defaults of this runtime, below the environment's and the options given: in Node and
+   * Deno `streamUploads: true` (their `fetch` copies a byte body whole and sends a stream body over
+   * HTTP/1.1; see transport/large-bodies.ts), nothing elsewhere.
    */
-  streamUploads?: boolean
+  defaults?: Pick<SecureCompletionClientOptions, 'streamUploads'>
 }
 
 /**
@@ -54,7 +54,7 @@ export interface EntryPoints<K> {
 export function entryPoints<K>(platform: Platform<K>): EntryPoints<K> {
   // Options given win over the environment's defaults, as in the `openai` package.
   const core = <T extends CoreKeyOptions>(options: (T & K) | undefined, defaults?: object): T =>
-    platform.keys<T>({ streamUploads: platform.streamUploads, ...defaults, ...options } as unknown as T & K)
+    platform.keys<T>({ ...platform.defaults, ...defaults, ...options } as T & K)
   const env = (options: K | undefined) => platform.env?.(options ?? ({} as K))
   return {
     ChatClass: class extends SecureChatCompletion {

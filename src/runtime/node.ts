@@ -16,7 +16,7 @@ export { nodeFiles } from '../keystore/files/node.js'
 export { serve, type NodeServer } from './node-server.js'
 
 /** What this runtime's entry points are built on; each export below names its own class or type (JSR's fast check). */
-const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles), env: processEnv, streamUploads: true })
+const entry: EntryPoints<KeyDirOptions> = entryPoints({ keys: fileKeys(nodeFiles), env: processEnv, defaults: { streamUploads: true } })
 
 /**
  * The entry points for Node: `SecureChatCompletion` (the OpenAI-shaped client),

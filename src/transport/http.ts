@@ -13,8 +13,7 @@ import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 import { errorForStatus, parseRetryAfter } from './status-errors.js'
 import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
-import { releaseBuffer } from '../crypto/release.js'
-import type { UploadStream } from './upload-stream.js'
+import type { UploadStream } from './large-bodies.js'
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -30,7 +29,7 @@ export interface TransportSettings {
   logger?: Logger | undefined
   /**
    * Give the platform fetch a large body as a stream of slices rather than the bytes, which it would
-   * copy whole (see upload-stream.ts). A custom fetch always gets the bytes.
+   * copy whole (see large-bodies.ts). A custom fetch always gets the bytes.
    */
   streamUploads?: boolean | undefined
 }
@@ -43,8 +42,8 @@ export interface HttpRequest {
   /**
    * The body's buffer is the caller's own and dead once a 2xx answer arrives (a sealed package: no
    * retry follows a 2xx). With the platform fetch (which copied it when called, or has read all of
-   * it as a stream) the answer is then read into that buffer when it fits, else the buffer is
-   * released (see {@link releaseBuffer}).
+   * it as a stream) a large answer is then read into that buffer when it fits, else the buffer is
+   * released (see `releaseBuffer`).
    */
   disposableBody?: boolean
   signal?: AbortSignal | undefined
@@ -60,6 +59,13 @@ export interface HttpAnswer {
 
 /** How one attempt ended: a 2xx answer, or an error that may be retried (after the router's pause). */
 type Attempt = { answer: HttpAnswer } | { retry: APIError; retryAfterMs?: number | undefined }
+
+/**
+ * Answers declaring this many bytes or more are read by large-bodies.ts (loaded only then), as are
+ * those of unknown length that could go into the request's buffer; below, neither reusing that
+ * buffer nor a BYOB reader saves anything worth the code.
+ */
+export const LARGE_ANSWER_BYTES = 1024 * 1024
 
 /** Sends one request with retries; resolves with a 2xx answer or throws the documented error. */
 export async function send(request: HttpRequest, settings: TransportSettings): Promise<HttpAnswer> {
@@ -104,7 +110,7 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
       }
       // A fresh stream per attempt (a retry sends the same bytes again), from a module loaded only
       // where uploads are streamed: browsers never load it.
-      if (settings.streamUploads && !settings.fetch) upload = (await import('./upload-stream.js')).streamBody(init)
+      if (settings.streamUploads && !settings.fetch) upload = (await import('./large-bodies.js')).streamBody(init)
       // The platform fetch (looked up per call and called as a plain function: a stored
       // `window.fetch` called as a method throws "Illegal invocation", and polyfills installed later
       // are still picked up) gets a Request built first: Node's undici then copies a byte body once
@@ -144,10 +150,11 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
 }
 
 /**
- * Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). The chunks
- * are copied into one buffer as they arrive, so none is held to the end and nothing is joined: a
- * buffer of the declared length (`spare`'s own when it fits, else `spare` is released), grown when
- * no length is declared.
+ * Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). A 2xx answer
+ * that declares {@link LARGE_ANSWER_BYTES} or more, or no length while `spare` is there to read into,
+ * goes to large-bodies.ts (error bodies stop at 64 KiB, and get no `spare`). Any other is read into a
+ * buffer of its own, and `spare` is left to the collector like any dead buffer (releasing it at once
+ * saves no peak: the exchange's peak is behind it by then).
  */
 async function readBody(response: Response, limit: number, spare?: Uint8Array): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'))
@@ -156,11 +163,22 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
     throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
   }
   const length = declared > 0 ? Math.min(declared, limit) : 0
-  const fits = spare !== undefined && length <= spare.buffer.byteLength
-  if (spare && !fits) releaseBuffer(spare)
-  let out = fits ? new Uint8Array(spare.buffer, 0, length) : new Uint8Array(length)
-  if (!response.body) return out.subarray(0, 0)
-  const reader = response.body.getReader()
+  const { body } = response
+  if (body && (length >= LARGE_ANSWER_BYTES || (spare && !length)))
+    return (await import('./large-bodies.js')).readLarge(body, length, limit, spare)
+  return body ? readChunks(body.getReader(), new Uint8Array(length), limit, response.ok) : new Uint8Array(0)
+}
+
+/**
+ * Reads chunk by chunk, copying each into `out` as it arrives (grown when full), so none is held to
+ * the end and nothing is joined; past `limit` bytes a 2xx answer (`ok`) is refused, any other cut.
+ */
+export async function readChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  out: Uint8Array,
+  limit: number,
+  ok: boolean,
+): Promise<Uint8Array> {
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()
@@ -168,7 +186,7 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
     let chunk = value
     if (total + chunk.byteLength > limit) {
       await reader.cancel().catch(() => {})
-      if (response.ok) throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+      if (ok) throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
       chunk = chunk.subarray(0, limit - total)
     }
     if (total + chunk.byteLength > out.length) out = grown(out, Math.min(limit, Math.max(2 * out.length, total + chunk.byteLength)))
@@ -179,7 +197,8 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
   return out.subarray(0, total)
 }
 
-function grown(bytes: Uint8Array, length: number): Uint8Array {
+/** A copy of `bytes` in a buffer of `length` bytes. */
+export function grown(bytes: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length)
   out.set(bytes)
   return out

@@ -1,15 +1,16 @@
 /**
  * Large request bodies go to the platform fetch as a stream of slices (no whole copy in fetch):
  * every attempt gets a fresh stream over the same bytes, a custom fetch still gets the bytes, the
- * router receives them whole with their Content-Length, and the answer is only read into the
- * request's buffer once fetch has read the stream to its end.
+ * router receives them whole with their Content-Length, and a large answer is only read into the
+ * request's buffer once fetch has read the stream to its end (through Node's real fetch, with its
+ * BYOB reader).
  */
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type HttpRequest, send } from '../../src/transport/http.js'
-import { STREAM_UPLOAD_MIN_BYTES, UPLOAD_SLICE_BYTES, uploadStream } from '../../src/transport/upload-stream.js'
+import { type HttpRequest, LARGE_ANSWER_BYTES, send } from '../../src/transport/http.js'
+import { STREAM_UPLOAD_MIN_BYTES, UPLOAD_SLICE_BYTES, uploadStream } from '../../src/transport/large-bodies.js'
 
 const bytes = (length: number, seed = 7) => {
   const out = new Uint8Array(length)
@@ -81,6 +82,22 @@ const request = (body: Uint8Array): HttpRequest => ({
 })
 const settings = (extra: object = {}) => ({ timeout: 5000, maxRetries: 1, maxResponseBytes: 1 << 22, streamUploads: true, ...extra })
 
+/**
+ * A large answer (read into the request's buffer when that is free) on a default stream, which has
+ * no BYOB reader: the buffer keeps its identity (a BYOB read would transfer it; read-body.test.ts).
+ */
+const ANSWER = LARGE_ANSWER_BYTES + 1000
+const largeAnswer = () => {
+  const answer = bytes(ANSWER, 3)
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(answer.slice())
+      controller.close()
+    },
+  })
+  return new Response(stream, { headers: { 'content-length': String(ANSWER) } })
+}
+
 /** Stubs the platform fetch: `handle` gets each Request it is given. */
 function platformFetch(handle: (request: Request, call: number) => Promise<Response>) {
   let calls = 0
@@ -90,27 +107,25 @@ function platformFetch(handle: (request: Request, call: number) => Promise<Respo
 describe('streamed uploads', () => {
   it('reads the answer into the request buffer once fetch has read the whole stream', async () => {
     const sent = bytes(BIG)
-    const answer = bytes(50_000, 3)
     platformFetch(async (req) => {
       expect(same(joined(await readAll(req.body!)), bytes(BIG))).toBe(true)
-      return new Response(answer, { headers: { 'content-length': String(answer.length) } })
+      return largeAnswer()
     })
     const { body } = await send(request(sent), settings())
-    expect(body).toEqual(answer)
+    expect(same(body, bytes(ANSWER, 3))).toBe(true)
     expect(body.buffer).toBe(sent.buffer)
   })
 
   it('leaves the request buffer alone when the answer comes before fetch read the whole stream', async () => {
     const sent = bytes(BIG)
-    const answer = bytes(50_000, 3)
     let unread: ReadableStreamDefaultReader<Uint8Array> | undefined
     platformFetch(async (req) => {
       unread = req.body!.getReader()
       await readAll(unread, UPLOAD_SLICE_BYTES)
-      return new Response(answer, { headers: { 'content-length': String(answer.length) } })
+      return largeAnswer()
     })
     const { body } = await send(request(sent), settings())
-    expect(body).toEqual(answer)
+    expect(same(body, bytes(ANSWER, 3))).toBe(true)
     expect(body.buffer).not.toBe(sent.buffer)
     // What fetch has yet to send is still the request, not the answer.
     expect(same(sent, bytes(BIG))).toBe(true)
@@ -136,19 +151,21 @@ describe('streamed uploads', () => {
     let given: unknown
     await send(request(sent), settings({ fetch: async (_url: string, init: RequestInit) => ((given = init.body), new Response('ok')) }))
     expect(given).toBe(sent)
-    // A small body: fetch copied it, so the answer goes into its buffer without any read of the body.
-    const small = bytes(STREAM_UPLOAD_MIN_BYTES - 1)
-    platformFetch(async () => new Response(bytes(100), { headers: { 'content-length': '100' } }))
+    // A small body (in a buffer with room for the answer): fetch copied it, so the answer goes into
+    // its buffer without any read of the body.
+    const small = new Uint8Array(new ArrayBuffer(2 * BIG), 0, STREAM_UPLOAD_MIN_BYTES - 1)
+    platformFetch(async () => largeAnswer())
     expect((await send(request(small), settings())).body.buffer).toBe(small.buffer)
   })
 
-  it("goes whole to a router through Node's fetch, with its Content-Length", async () => {
+  it("goes whole to a router through Node's fetch, with its Content-Length; the large answer comes back into its buffer", async () => {
     const seen: { headers: IncomingHttpHeaders; body: Uint8Array }[] = []
     const server = createServer(async (req, res) => {
       const chunks: Uint8Array[] = []
       for await (const chunk of req) chunks.push(chunk)
       seen.push({ headers: req.headers, body: joined(chunks) })
-      res.end('done')
+      res.setHeader('content-length', ANSWER)
+      res.end(bytes(ANSWER, 3))
     })
     server.listen(0, '127.0.0.1')
     await once(server, 'listening')
@@ -156,7 +173,10 @@ describe('streamed uploads', () => {
       const { port } = server.address() as AddressInfo
       const sent = bytes(3 * STREAM_UPLOAD_MIN_BYTES)
       const answer = await send({ ...request(sent), url: `http://127.0.0.1:${port}/` }, settings())
-      expect(new TextDecoder().decode(answer.body)).toBe('done')
+      expect(same(answer.body, bytes(ANSWER, 3))).toBe(true)
+      // Read with Node's BYOB reader into the request's memory: its buffer was transferred.
+      expect(sent.byteLength).toBe(0)
+      expect(answer.body.buffer.byteLength).toBe(3 * STREAM_UPLOAD_MIN_BYTES)
       expect(seen[0]!.headers['content-length']).toBe(String(3 * STREAM_UPLOAD_MIN_BYTES))
       expect(seen[0]!.headers['transfer-encoding']).toBeUndefined()
       expect(same(seen[0]!.body, bytes(3 * STREAM_UPLOAD_MIN_BYTES))).toBe(true)

@@ -99,10 +99,12 @@ export default [
     // Everything in one file for pages and CDNs without a bundler: `import { ... } from './nomyo-secure.browser.min.js'`.
     input: 'dist/runtime/browser.js',
     // The PEM private-key codec is a lazily imported chunk beside it (see src/crypto/pkcs8-lazy.ts).
+    // Chunks are named by their content hash alone: every import of one spells its name, and a
+    // module name beside the hash cost 0.04 KB gzip of the initial download.
     output: {
       dir: 'dist',
       entryFileNames: 'nomyo-secure.browser.min.js',
-      chunkFileNames: 'browser-chunks/[name]-[hash].min.js',
+      chunkFileNames: 'browser-chunks/[hash].min.js',
       format: 'esm',
       plugins: [minify(true)],
     },

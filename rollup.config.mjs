@@ -18,12 +18,15 @@ const entries = {
   'ai-sdk/index': 'src/ai-sdk/index.ts',
   'relay/index': 'src/relay/index.ts',
   // What `#platform/…` resolves to, per package.json `"imports"` conditions: Node's Buffer codecs
-  // under `node`, its streaming AES-GCM under `node` and `bun`, the web APIs everywhere else.
+  // under `node`, its streaming AES-GCM under `node` and `bun`, the web APIs everywhere else; the
+  // streamed upload everywhere but under `browser`.
   // Bundlers pick one, so browser builds never see Node's.
   'platform/bytes-node': 'src/platform/bytes-node.ts',
   'platform/bytes-web': 'src/platform/bytes-web.ts',
   'platform/aes-gcm-node': 'src/platform/aes-gcm-node.ts',
   'platform/aes-gcm-web': 'src/platform/aes-gcm-web.ts',
+  'platform/upload-stream': 'src/platform/upload-stream.ts',
+  'platform/upload-stream-browser': 'src/platform/upload-stream-browser.ts',
   // The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts): an entry of its own,
   // so every lazy import of it is an import of this one file, which the script-tag build
   // recognises by module id whichever chunk the codec's code lands in.

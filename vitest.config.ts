@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       '#platform/bytes': fileURLToPath(new URL('./src/platform/bytes-node.ts', import.meta.url)),
       '#platform/aes-gcm': fileURLToPath(new URL('./src/platform/aes-gcm-node.ts', import.meta.url)),
+      '#platform/upload-stream': fileURLToPath(new URL('./src/platform/upload-stream.ts', import.meta.url)),
     },
   },
   test: {

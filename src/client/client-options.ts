@@ -57,7 +57,8 @@ export interface SecureCompletionClientOptions {
   /**
    * Send each sealed request to `fetch` as a stream of slices instead of as one byte body, which
    * `fetch` would copy whole first (10 MiB less peak memory for a 10 MiB request). Default true in
-   * the Node and Deno entries, false elsewhere (browsers refuse streamed uploads over HTTP/1.1).
+   * the Node and Deno entries, false elsewhere; browser builds ignore it (browsers refuse streamed
+   * uploads over HTTP/1.1, so their builds leave the stream code out).
    * Deno sends a streamed body with chunked transfer encoding, without `Content-Length`: set false
    * if a proxy in front of the router refuses that (HTTP 411). A custom `fetch` always gets bytes.
    */

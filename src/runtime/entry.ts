@@ -22,7 +22,7 @@ export interface Platform<K> {
   /**
    * Option defaults of this runtime, below the environment's and the options given: in Node and
    * Deno `streamUploads: true` (their `fetch` copies a byte body whole and sends a stream body over
-   * HTTP/1.1; see transport/large-bodies.ts), nothing elsewhere.
+   * HTTP/1.1; see `#platform/upload-stream`), nothing elsewhere.
    */
   defaults?: Pick<SecureCompletionClientOptions, 'streamUploads'>
 }

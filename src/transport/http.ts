@@ -13,7 +13,7 @@ import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 import { errorForStatus, parseRetryAfter } from './status-errors.js'
 import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
-import type { UploadStream } from './large-bodies.js'
+import type { UploadStream } from '#platform/upload-stream'
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -29,7 +29,8 @@ export interface TransportSettings {
   logger?: Logger | undefined
   /**
    * Give the platform fetch a large body as a stream of slices rather than the bytes, which it would
-   * copy whole (see large-bodies.ts). A custom fetch always gets the bytes.
+   * copy whole (`#platform/upload-stream`; not in browser builds, where it is ignored). A custom fetch
+   * always gets the bytes.
    */
   streamUploads?: boolean | undefined
 }
@@ -61,7 +62,7 @@ export interface HttpAnswer {
 type Attempt = { answer: HttpAnswer } | { retry: APIError; retryAfterMs?: number | undefined }
 
 /**
- * Answers declaring this many bytes or more are read by large-bodies.ts (loaded only then), as are
+ * Answers declaring this many bytes or more are read by large-answers.ts (loaded only then), as are
  * those of unknown length that could go into the request's buffer; below, neither reusing that
  * buffer nor a BYOB reader saves anything worth the code.
  */
@@ -109,8 +110,8 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
         redirect: 'manual',
       }
       // A fresh stream per attempt (a retry sends the same bytes again), from a module loaded only
-      // where uploads are streamed: browsers never load it.
-      if (settings.streamUploads && !settings.fetch) upload = (await import('./large-bodies.js')).streamBody(init)
+      // where uploads are streamed; browser builds have none (see `#platform/upload-stream`).
+      if (settings.streamUploads && !settings.fetch) upload = (await import('#platform/upload-stream')).streamBody(init)
       // The platform fetch (looked up per call and called as a plain function: a stored
       // `window.fetch` called as a method throws "Illegal invocation", and polyfills installed later
       // are still picked up) gets a Request built first: Node's undici then copies a byte body once
@@ -152,7 +153,7 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
 /**
  * Reads the whole body, refusing more than `limit` bytes (error bodies are simply cut). A 2xx answer
  * that declares {@link LARGE_ANSWER_BYTES} or more, or no length while `spare` is there to read into,
- * goes to large-bodies.ts (error bodies stop at 64 KiB, and get no `spare`). Any other is read into a
+ * goes to large-answers.ts (error bodies stop at 64 KiB, and get no `spare`). Any other is read into a
  * buffer of its own, and `spare` is left to the collector like any dead buffer (releasing it at once
  * saves no peak: the exchange's peak is behind it by then).
  */
@@ -165,7 +166,7 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
   const length = declared > 0 ? Math.min(declared, limit) : 0
   const { body } = response
   if (body && (length >= LARGE_ANSWER_BYTES || (spare && !length)))
-    return (await import('./large-bodies.js')).readLarge(body, length, limit, spare)
+    return (await import('./large-answers.js')).readLarge(body, length, limit, spare)
   return body ? readChunks(body.getReader(), new Uint8Array(length), limit, response.ok) : new Uint8Array(0)
 }
 

@@ -36,6 +36,7 @@ describe('examples/deno-router: Deno.serve(handler)', () => {
       'nomyo-secure/router': source('src/router/index.ts'),
       '#platform/aes-gcm': source('src/platform/aes-gcm-web.ts'),
       '#platform/bytes': source('src/platform/bytes-web.ts'),
+      '#platform/upload-stream': source('src/platform/upload-stream.ts'),
     }
     writeFileSync(join(appDir, 'check-map.json'), JSON.stringify({ imports }))
     const args = ['check', '--cached-only', '--sloppy-imports', '--node-modules-dir=manual', '--import-map', 'check-map.json', 'main.ts']

@@ -87,6 +87,18 @@ describe('browser bundles carry no Node built-ins and no file-store code', () =>
   })
 })
 
+describe('browser bundles carry no streamed-upload code (`#platform/upload-stream` under `browser`)', () => {
+  /** Whether a built file (and the dist files it imports) sets `duplex`, which only a streamed upload needs. */
+  const streamsUploads = (entry: string) =>
+    graph(dist(entry)).files.some((file) => readFileSync(join(REPO_ROOT, file), 'utf8').includes('duplex'))
+  it.each(['nomyo-secure.browser.min.js', 'nomyo-secure.iife.min.js'])('dist/%s', (entry) => {
+    expect(streamsUploads(entry)).toBe(false)
+  })
+  it.each(['nomyo-secure.deno.min.js', 'platform/upload-stream.js'])('control: dist/%s has it', (entry) => {
+    expect(streamsUploads(entry)).toBe(true)
+  })
+})
+
 describe('the core and the Workers entry are just as clean', () => {
   for (const entry of ['index.js', 'runtime/workers.js']) {
     it(`dist/${entry} and its chunks`, () => {

@@ -1,8 +1,8 @@
 /**
  * Which file of each `#platform/…` alias (package.json "imports") Node, Deno and Bun resolve, run for
  * real: Node's Buffer codecs and streaming AES-GCM in Node, the streaming AES-GCM and the web codecs in
- * Bun, the web files in Deno. Bun also applies a repository's tsconfig `paths`, which once hid the
- * "bun" condition here: this is the check that caught it. Browser and Workers builds resolve the
+ * Bun, the web files in Deno; the streamed upload in all three. Bun also applies a repository's
+ * tsconfig `paths`, which once hid the "bun" condition here: this is the check that caught it. Browser and Workers builds resolve the
  * aliases at bundle time; bundles.test.ts proves they carry no Node built-in.
  */
 import { join } from 'node:path'
@@ -11,16 +11,20 @@ import { REPO_ROOT, binary, run } from './harness.js'
 
 const FIXTURE = join(REPO_ROOT, 'tests/runtimes/fixtures/platform-paths.mjs')
 const runtimes = {
-  node: { command: process.execPath, args: [FIXTURE], expected: { 'aes-gcm': 'node', bytes: 'node', opened: 'round trip' } },
+  node: {
+    command: process.execPath,
+    args: [FIXTURE],
+    expected: { 'aes-gcm': 'node', bytes: 'node', 'upload-stream': 'stream', opened: 'round trip' },
+  },
   bun: {
     command: binary('@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', '.bin/bun'),
     args: ['--no-install', FIXTURE],
-    expected: { 'aes-gcm': 'node', bytes: 'web', opened: 'round trip' },
+    expected: { 'aes-gcm': 'node', bytes: 'web', 'upload-stream': 'stream', opened: 'round trip' },
   },
   deno: {
     command: binary('@deno/linux-x64-glibc/deno', '.bin/deno'),
     args: ['run', '-A', FIXTURE],
-    expected: { 'aes-gcm': 'web', bytes: 'web', opened: 'round trip' },
+    expected: { 'aes-gcm': 'web', bytes: 'web', 'upload-stream': 'stream', opened: 'round trip' },
   },
 }
 

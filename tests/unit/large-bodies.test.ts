@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type HttpRequest, LARGE_ANSWER_BYTES, send } from '../../src/transport/http.js'
-import { STREAM_UPLOAD_MIN_BYTES, UPLOAD_SLICE_BYTES, uploadStream } from '../../src/transport/large-bodies.js'
+import { STREAM_UPLOAD_MIN_BYTES, UPLOAD_SLICE_BYTES, uploadStream } from '../../src/platform/upload-stream.js'
 
 const bytes = (length: number, seed = 7) => {
   const out = new Uint8Array(length)

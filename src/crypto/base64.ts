@@ -10,6 +10,7 @@
  */
 
 import { BASE64_SLICE_BYTES, asciiText, nodeBase64 } from '#platform/bytes'
+import { utf8Encoder as asciiEncoder } from './utf8.js'
 
 interface NativeBase64 {
   toBase64?: (this: Uint8Array) => string
@@ -17,7 +18,6 @@ interface NativeBase64 {
 }
 
 const proto = Uint8Array.prototype as unknown as NativeBase64
-const asciiEncoder = new TextEncoder()
 
 /** Encodes bytes as padded standard base64. */
 export function encodeBase64(bytes: Uint8Array): string {

@@ -5,3 +5,6 @@
  * runtime's or the bundler's conditions, not by looking for globals.
  */
 export { decodeUtf8 } from '#platform/bytes'
+
+/** The one UTF-8 encoder (stateless, so every module shares it). */
+export const utf8Encoder = new TextEncoder()

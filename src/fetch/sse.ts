@@ -2,8 +2,8 @@
  * Server-sent events in the dialect OpenAI-compatible servers speak: one `data: <json>` event per
  * chunk and a final `data: [DONE]`. Both the `openai` package and the AI SDK parse exactly this.
  */
+import { utf8Encoder as encoder } from '../crypto/utf8.js'
 
-const encoder = new TextEncoder()
 const DONE = encoder.encode('data: [DONE]\n\n')
 
 /**

@@ -1,4 +1,5 @@
 import { importPrivateKeyPem } from '../crypto/pkcs8-lazy.js'
+import { utf8Encoder } from '../crypto/utf8.js'
 import { PromiseCache } from '../promise-cache.js'
 import type { KeyStore } from './types.js'
 
@@ -9,7 +10,7 @@ const imported = new Map<string, PromiseCache<CryptoKeyPair>>()
 
 async function cacheKey(pem: string, password: string | undefined): Promise<string> {
   // The password is part of the key: a wrong password must fail even after a right one succeeded.
-  const bytes = new TextEncoder().encode(`${pem}\u0000${password ?? ''}\u0000${password === undefined ? 0 : 1}`)
+  const bytes = utf8Encoder.encode(`${pem}\u0000${password ?? ''}\u0000${password === undefined ? 0 : 1}`)
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
   bytes.fill(0)
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')

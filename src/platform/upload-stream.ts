@@ -4,7 +4,7 @@
  * of a 10 MiB request in Node (undici) and Deno (a copy handed to Rust). Given a stream, it reads one
  * slice at a time and sends it: no copy of the whole ever exists. Only for runtimes that send a
  * streamed body over HTTP/1.1, so only the Node and Deno entries turn it on by default
- * (`Platform.defaults`, runtime/entry.ts); the transport loads this module only when the option is on.
+ * (`Platform.defaults`, runtime/entry.ts).
  *
  * package.json `"imports"` maps `#platform/upload-stream` here everywhere but under the `browser`
  * condition, which gets `upload-stream-browser.ts`: browsers refuse streamed uploads over HTTP/1.1

@@ -5,6 +5,7 @@
  * extension on `GET /pki/public_key` accepts packages sealed with AES-GCM additional data that
  * names the payload id and the client key, and seals its answer the same way.
  */
+import { utf8Encoder } from '../crypto/utf8.js'
 
 /** Response header of `GET /pki/public_key` by which a router advertises key binding. */
 export const KEY_BINDING_HEADER = 'X-Nomyo-Key-Binding'
@@ -19,5 +20,5 @@ export const KEY_BINDING_FIELD = 'key_binding'
  * The payload id comes last, so whatever it contains, the fixed-width fields before it stay exact.
  */
 export function keyBindingAad(direction: 'request' | 'response', clientSpkiSha256Hex: string, payloadId: string): Uint8Array {
-  return new TextEncoder().encode(`nomyo-key-binding/${KEY_BINDING_VERSION} ${direction} ${clientSpkiSha256Hex} ${payloadId}`)
+  return utf8Encoder.encode(`nomyo-key-binding/${KEY_BINDING_VERSION} ${direction} ${clientSpkiSha256Hex} ${payloadId}`)
 }

@@ -3,12 +3,10 @@
  * a buffer with room for its sealed package, so the client can write the package over it.
  */
 import { ProtocolError } from '../errors.js'
-import { decodeUtf8 } from '../crypto/utf8.js'
+import { decodeUtf8, utf8Encoder as encoder } from '../crypto/utf8.js'
 import { releaseBuffer } from '../crypto/release.js'
 import { packageCapacity } from './package.js'
 import { MAX_PLAINTEXT_BYTES } from './constants.js'
-
-const encoder = new TextEncoder()
 
 /**
  * The payload as UTF-8 JSON, at the start of a buffer with room for its package (see

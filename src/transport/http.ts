@@ -13,7 +13,7 @@ import { APIConnectionError, APIError, APITimeoutError } from '../api-errors.js'
 import { errorForStatus, parseRetryAfter } from './status-errors.js'
 import { retryDelay, shouldRetry } from './retry.js'
 import type { Logger } from './logger.js'
-import type { UploadStream } from '#platform/upload-stream'
+import { streamBody, type UploadStream } from '#platform/upload-stream'
 
 /** A `fetch`-compatible function. */
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -109,9 +109,9 @@ async function attemptOnce(request: HttpRequest, settings: TransportSettings): P
         signal: controller.signal,
         redirect: 'manual',
       }
-      // A fresh stream per attempt (a retry sends the same bytes again), from a module loaded only
-      // where uploads are streamed; browser builds have none (see `#platform/upload-stream`).
-      if (settings.streamUploads && !settings.fetch) upload = (await import('#platform/upload-stream')).streamBody(init)
+      // A fresh stream per attempt (a retry sends the same bytes again). Browser builds have no
+      // `streamBody` (`#platform/upload-stream`), so the bundler drops this line there.
+      if (streamBody && settings.streamUploads && !settings.fetch) upload = streamBody(init)
       // The platform fetch (looked up per call and called as a plain function: a stored
       // `window.fetch` called as a method throws "Illegal invocation", and polyfills installed later
       // are still picked up) gets a Request built first: Node's undici then copies a byte body once

@@ -123,6 +123,9 @@ export default [
       format: 'iife',
       name: 'NomyoSecure',
       inlineDynamicImports: true,
+      // The namespace objects of the inlined lazy modules are internal (the transport reads one
+      // member of each): no Object.freeze around them.
+      freeze: false,
       intro: `const ${SCRIPT_URL} = typeof document !== 'undefined' && document.currentScript ? document.currentScript.src : globalThis.location?.href;`,
       plugins: [minify(false)],
     },

@@ -5,7 +5,7 @@
 import { ProtocolError } from '../errors.js'
 import { decodeBase64, decodeBase64Into, decodedLength, encodeBase64, encodeBase64Into } from '../crypto/base64.js'
 import type { SealedParts } from '../crypto/hybrid.js'
-import { utf8Encoder as encoder } from '../crypto/utf8.js'
+import { decodeUtf8, utf8Encoder as encoder } from '../crypto/utf8.js'
 import { KEY_ALGORITHM, NONCE_BYTES, PACKAGE_ALGORITHM, PACKAGE_VERSION, PAYLOAD_ALGORITHM, TAG_BYTES } from './constants.js'
 
 const isString = (value: unknown): value is string => typeof value === 'string'
@@ -46,7 +46,6 @@ function checkFields(value: unknown): asserts value is PackageFields {
   }
 }
 
-const strict = new TextDecoder('utf-8', { fatal: true })
 const lenient = new TextDecoder()
 
 const CIPHERTEXT_NOT_BASE64 = 'Malformed package: "encrypted_payload.ciphertext" is not standard padded base64'
@@ -197,7 +196,7 @@ function parseJson(text: string | undefined): unknown {
 /** Strict UTF-8, with `undefined` for invalid bytes. */
 function decodeStrict(bytes: Uint8Array): string | undefined {
   try {
-    return strict.decode(bytes)
+    return decodeUtf8(bytes)
   } catch {
     return undefined
   }

@@ -10,6 +10,7 @@ import { keyFileCases } from './cases/key-files.ts'
 import { keyStoreCases } from './cases/key-store.ts'
 import { roundTripCases } from './cases/round-trip.ts'
 import { securityCases } from './cases/security.ts'
+import { base64Cases } from './cases/base64.ts'
 import { utf8Cases } from './cases/utf8.ts'
 import { wireVectorCases } from './cases/wire-vectors.ts'
 import type { Case, CaseResult, SuiteContext, VectorData } from './types.ts'
@@ -27,6 +28,7 @@ export function suite(vectors: VectorData, options: { files?: boolean } = {}): C
     ...roundTripCases,
     ...wireVectorCases(vectors),
     ...utf8Cases,
+    ...base64Cases,
     ...keyFileCases(vectors.keys.files),
     ...errorCases,
     ...securityCases,

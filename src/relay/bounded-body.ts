@@ -1,5 +1,5 @@
 /** Bodies the relay reads or passes on, counted and cut at a limit instead of filling memory. */
-import { grown } from '../transport/http.js'
+import { readChunks } from '../transport/http.js'
 
 /** Thrown inside the relay when a body passes its limit; answered as 413 (request) or 502 (router). */
 export class BodyTooLarge extends Error {}
@@ -13,21 +13,12 @@ export async function readBounded(request: Request, limit: number): Promise<Uint
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > limit) throw new BodyTooLarge()
   if (!request.body) return new Uint8Array(0)
-  let body: Uint8Array = new Uint8Array(declared >= 0 ? declared : 64 * 1024)
-  let size = 0
-  const reader = request.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    if (size + value.length > limit) {
-      await reader.cancel().catch(() => {})
-      throw new BodyTooLarge()
-    }
-    if (size + value.length > body.length) body = grown(body, Math.min(limit, Math.max(2 * body.length, size + value.length)))
-    body.set(value, size)
-    size += value.length
-  }
-  return body.subarray(0, size)
+  return readChunks(
+    request.body.getReader(),
+    new Uint8Array(Number.isSafeInteger(declared) && declared > 0 ? declared : 0),
+    limit,
+    () => new BodyTooLarge(),
+  )
 }
 
 /**

@@ -161,24 +161,27 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
   const declared = Number(response.headers.get('content-length'))
   if (response.ok && declared > limit) {
     await response.body?.cancel().catch(() => {})
-    throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+    throw answerTooLarge(limit)
   }
   const length = declared > 0 ? Math.min(declared, limit) : 0
   const { body } = response
   if (body && (length >= LARGE_ANSWER_BYTES || (spare && !length)))
     return (await import('./large-answers.js')).readLarge(body, length, limit, spare)
-  return body ? readChunks(body.getReader(), new Uint8Array(length), limit, response.ok) : new Uint8Array(0)
+  return body
+    ? readChunks(body.getReader(), new Uint8Array(length), limit, response.ok ? () => answerTooLarge(limit) : undefined)
+    : new Uint8Array(0)
 }
 
 /**
  * Reads chunk by chunk, copying each into `out` as it arrives (grown when full), so none is held to
- * the end and nothing is joined; past `limit` bytes a 2xx answer (`ok`) is refused, any other cut.
+ * the end and nothing is joined. Past `limit` bytes the body is refused with `tooLarge()` when
+ * given (a 2xx answer, a request the router reads), else cut there (an error body).
  */
 export async function readChunks(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   out: Uint8Array,
   limit: number,
-  ok: boolean,
+  tooLarge?: () => Error,
 ): Promise<Uint8Array> {
   let total = 0
   for (;;) {
@@ -187,7 +190,7 @@ export async function readChunks(
     let chunk = value
     if (total + chunk.byteLength > limit) {
       await reader.cancel().catch(() => {})
-      if (ok) throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+      if (tooLarge) throw tooLarge()
       chunk = chunk.subarray(0, limit - total)
     }
     if (total + chunk.byteLength > out.length) out = grown(out, Math.min(limit, Math.max(2 * out.length, total + chunk.byteLength)))
@@ -197,6 +200,9 @@ export async function readChunks(
   }
   return out.subarray(0, total)
 }
+
+/** The error for a 2xx answer over the client's `maxResponseBytes`. */
+export const answerTooLarge = (limit: number) => new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
 
 /** A copy of `bytes` in a buffer of `length` bytes. */
 export function grown(bytes: Uint8Array, length: number): Uint8Array {

@@ -10,9 +10,8 @@
  * bodies): a default reader hands over chunks the runtime allocated (64 KiB each in Deno), garbage
  * that adds up to the whole answer before a collection.
  */
-import { ProtocolError } from '../errors.js'
 import { releaseBuffer } from '../crypto/release.js'
-import { grown, readChunks } from './http.js'
+import { answerTooLarge, grown, readChunks } from './http.js'
 
 /**
  * Reads a 2xx answer of `length` bytes (0: not declared) whole into `spare`'s buffer when it fits
@@ -32,7 +31,7 @@ export async function readLarge(body: ReadableStream<Uint8Array>, length: number
   try {
     reader = body.getReader({ mode: 'byob' })
   } catch {
-    return readChunks(body.getReader(), out, limit, true)
+    return readChunks(body.getReader(), out, limit, () => answerTooLarge(limit))
   }
   let total = 0
   for (;;) {
@@ -42,7 +41,7 @@ export async function readLarge(body: ReadableStream<Uint8Array>, length: number
       if (probe.done) break
       if (total === limit) {
         await reader.cancel().catch(() => {})
-        throw new ProtocolError(`The answer is larger than the ${limit}-byte limit`)
+        throw answerTooLarge(limit)
       }
       const full = out
       out = grown(full, Math.min(limit, Math.max(2 * total, 64 * 1024)))

@@ -8,17 +8,10 @@ import { HEADER_PAYLOAD_ID, MAX_RESPONSE_BYTES, PUBLIC_KEY_PATH, SECURE_COMPLETI
 import { BodyTooLarge, passBounded, readBounded } from './bounded-body.js'
 import { type AllowedOrigins, corsFor, preflightHeaders } from './cors.js'
 import { pageAnswerHeaders, routerRequestHeaders } from './headers.js'
+import type { RequestEvent } from '../router/handler.js'
 
-/** What the relay reports once per request: no body, no header value but the payload id. */
-export interface RelayEvent {
-  method: string
-  path: string
-  status: number
-  payloadId?: string
-  bytesIn?: number
-  bytesOut?: number
-  ms: number
-}
+/** What the relay reports once per request: the router's facts (no body, no header value but the payload id). */
+export type RelayEvent = RequestEvent
 
 export interface RelayOptions {
   /** The NOMYO router, e.g. `https://api.nomyo.ai:12435` (http only with `allowHttp`). */

@@ -58,15 +58,18 @@ export interface SecureRouterOptions {
   /** Allowed browser origins (`'*'` for any); CORS is off when unset. */
   corsOrigin?: string
   /** Called once per request with facts that contain no plaintext (for logs). */
-  onRequest?(event: {
-    method: string
-    path: string
-    status: number
-    payloadId?: string
-    bytesIn?: number
-    bytesOut?: number
-    ms: number
-  }): void
+  onRequest?(event: RequestEvent): void
+}
+
+/** What a router or relay reports once per request: no body, no header value but the payload id. */
+export interface RequestEvent {
+  method: string
+  path: string
+  status: number
+  payloadId?: string
+  bytesIn?: number
+  bytesOut?: number
+  ms: number
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' }

@@ -4,6 +4,12 @@
  *
  * @packageDocumentation
  */
-export { createSecureRouter, type SecureRouterOptions, type CompletionRequest, type CompletionContext } from './handler.js'
+export {
+  createSecureRouter,
+  type SecureRouterOptions,
+  type CompletionRequest,
+  type CompletionContext,
+  type RequestEvent,
+} from './handler.js'
 export { RouterError } from '../errors.js'
 export { generateKeyPair, loadKeyPair, exportPrivateKey } from './keys.js'

@@ -3,9 +3,11 @@
  * (one buffer, nothing left behind), and answers decode strictly on every path of decodeUtf8.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SecureCompletionClient } from '../../src/index.js'
 import { decodeUtf8 } from '../../src/crypto/utf8.js'
+import { decodePlaintext } from '../../src/protocol/plaintext.js'
+import { ProtocolError } from '../../src/errors.js'
 import * as nodeBytes from '../../src/platform/bytes-node.js'
 import * as webBytes from '../../src/platform/bytes-web.js'
 import { clientPem, clientPublicPem } from '../helpers/keys.js'
@@ -56,6 +58,55 @@ describe('the request package is written over the request plaintext', () => {
     const wide = '秘密のメッセージ'.repeat(20_000)
     const sealed = await client.encryptPayload(answerFor(wide))
     expect((await client.decryptResponse(sealed, 'p')).choices[0]!.message.content).toBe(wide)
+  })
+})
+
+describe('the decrypted answer', () => {
+  /** UTF-8 bytes whose buffer's `transfer` really detaches it (Node 20 has none; structuredClone detaches the same way). */
+  const answerBytes = (text: string) => {
+    const bytes = new TextEncoder().encode(text)
+    const buffer = bytes.buffer as ArrayBuffer & { transfer?: () => void }
+    buffer.transfer = () => void structuredClone(buffer, { transfer: [buffer] })
+    return bytes
+  }
+
+  it('is released once decoded, before JSON.parse runs (whose buffers can then reuse the memory)', () => {
+    const bytes = answerBytes(JSON.stringify(answerFor('x'.repeat(1000))))
+    const seen: number[] = []
+    const parse = vi.spyOn(JSON, 'parse').mockImplementation((...args) => {
+      seen.push(bytes.byteLength)
+      parse.mockRestore()
+      return JSON.parse(...args)
+    })
+    expect((decodePlaintext(bytes, true) as ReturnType<typeof answerFor>).choices[0]!.message.content).toBe('x'.repeat(1000))
+    expect(seen).toEqual([0])
+  })
+
+  it('is wiped and released also when it is not UTF-8 or not JSON, with one error that quotes nothing', () => {
+    const notUtf8 = () => {
+      const bytes = answerBytes('{"a":"secret-text"}')
+      bytes[7] = 0xff
+      return bytes
+    }
+    const notJson = () => answerBytes('{"a":"secret-text"')
+    for (const make of [notUtf8, notJson]) {
+      const released = make()
+      expect(() => decodePlaintext(released, false)).toThrow(ProtocolError)
+      expect(released.byteLength).toBe(0)
+      // Without `transfer` (Node 20) a buffer stays: then its bytes are zero.
+      const kept = make()
+      delete (kept.buffer as { transfer?: unknown }).transfer
+      const error = (() => {
+        try {
+          decodePlaintext(kept, true)
+        } catch (caught) {
+          return caught as Error
+        }
+      })()
+      expect(error?.message).toBe('The decrypted answer is not valid UTF-8 JSON')
+      expect(error?.cause).toBeUndefined()
+      if (kept.byteLength) expect(kept.every((byte) => byte === 0)).toBe(true)
+    }
   })
 })
 

@@ -1,8 +1,9 @@
 /**
- * Byte codecs for every runtime but Node: browsers, Workers, Deno and Bun. Their `TextDecoder` is
- * already fast and their base64 is native (`Uint8Array.prototype.toBase64`), so there is nothing to
- * add. package.json `"imports"` maps `#platform/bytes` here by default and to `bytes-node.ts` under
- * the `node` condition, so no browser build ever sees Node's code.
+ * Byte codecs for every runtime but Node: browsers, Workers, Deno and Bun (which adds its own two to
+ * these, `bytes-bun.ts`). Their `TextDecoder` is already fast and their base64 is native
+ * (`Uint8Array.prototype.toBase64`), so there is nothing to add. package.json `"imports"` maps
+ * `#platform/bytes` here by default, to `bytes-node.ts` under the `node` condition and to
+ * `bytes-bun.ts` under `bun`, so no browser build ever sees their code.
  */
 
 /** Node's `Buffer` codecs; none here. */
@@ -15,6 +16,19 @@ export interface NodeBase64 {
   /** Decodes `text` into `target`; false unless it is padded standard base64 of exactly `target.length` bytes. */
   decodeInto(text: string, target: Uint8Array): boolean
 }
+
+/**
+ * Decodes whole base64 quanta (no padding) straight from their ASCII bytes into `target`, exactly
+ * 3/4 of their length and possibly the same memory just before them; false when a byte is outside
+ * the alphabet. Bun's (`bytes-bun.ts`); none here, where the native decoder takes slice strings.
+ */
+export const decodeBase64Quanta: ((text: Uint8Array, target: Uint8Array) => boolean) | undefined = undefined
+
+/**
+ * Frees the buffer of a chunk a stream handed over, once it is copied, where nothing else frees it
+ * early (Bun, `bytes-bun.ts`); none here.
+ */
+export const releaseChunk: ((chunk: Uint8Array) => void) | undefined = undefined
 
 /**
  * Bytes per slice when big payloads go through base64 piecewise (a multiple of 3, so only the last

@@ -172,17 +172,15 @@ async function readBody(response: Response, limit: number, spare?: Uint8Array): 
     : new Uint8Array(0)
 }
 
+/** What {@link readChunks} needs of a default reader. */
+export type ChunkReader = Pick<ReadableStreamDefaultReader<Uint8Array>, 'read' | 'cancel'>
+
 /**
  * Reads chunk by chunk, copying each into `out` as it arrives (grown when full), so none is held to
  * the end and nothing is joined. Past `limit` bytes the body is refused with `tooLarge()` when
  * given (a 2xx answer, a request the router reads), else cut there (an error body).
  */
-export async function readChunks(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  out: Uint8Array,
-  limit: number,
-  tooLarge?: () => Error,
-): Promise<Uint8Array> {
+export async function readChunks(reader: ChunkReader, out: Uint8Array, limit: number, tooLarge?: () => Error): Promise<Uint8Array> {
   let total = 0
   for (;;) {
     const { done, value } = await reader.read()

@@ -7,11 +7,13 @@
  * 2xx answer of unknown length (a router that streams it, as this package's Node server does) into
  * all of it, moved to a larger buffer (and the request's freed) only if it outgrows it. Read with a
  * BYOB reader straight into it where the runtime has one (Node and Deno do; Bun has none for fetch
- * bodies): a default reader hands over chunks the runtime allocated (64 KiB each in Deno), garbage
- * that adds up to the whole answer before a collection.
+ * bodies): a default reader hands over chunks the runtime allocated (64 KiB each in Deno, 256 KiB in
+ * Bun), garbage that adds up to the whole answer before a collection. So Bun frees each chunk as soon
+ * as it is copied (`releaseChunk`, `#platform/bytes`).
  */
+import { releaseChunk } from '#platform/bytes'
 import { releaseBuffer } from '../crypto/release.js'
-import { answerTooLarge, grown, readChunks } from './http.js'
+import { type ChunkReader, answerTooLarge, grown, readChunks } from './http.js'
 
 /**
  * Reads a 2xx answer of `length` bytes (0: not declared) whole into `spare`'s buffer when it fits
@@ -31,7 +33,10 @@ export async function readLarge(body: ReadableStream<Uint8Array>, length: number
   try {
     reader = body.getReader({ mode: 'byob' })
   } catch {
-    return readChunks(body.getReader(), out, limit, () => answerTooLarge(limit))
+    // Bun frees each chunk once copied (`#platform/bytes`); the branch is gone from other builds.
+    return readChunks(releaseChunk ? releasingEach(body.getReader(), releaseChunk) : body.getReader(), out, limit, () =>
+      answerTooLarge(limit),
+    )
   }
   let total = 0
   for (;;) {
@@ -56,4 +61,21 @@ export async function readLarge(body: ReadableStream<Uint8Array>, length: number
     total += value.length
   }
   return out.subarray(0, total)
+}
+
+/**
+ * `reader`, with each chunk it handed over released when the next one is asked for: `readChunks`
+ * has copied it by then, and holds no chunk across reads.
+ */
+function releasingEach(reader: ReadableStreamDefaultReader<Uint8Array>, release: (chunk: Uint8Array) => void): ChunkReader {
+  let last: Uint8Array | undefined
+  return {
+    async read() {
+      if (last) release(last)
+      const result = await reader.read()
+      last = result.value
+      return result
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }
 }

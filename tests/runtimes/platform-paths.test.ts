@@ -1,7 +1,7 @@
 /**
  * Which file of each `#platform/…` alias (package.json "imports") Node, Deno and Bun resolve, run for
- * real: Node's Buffer codecs and streaming AES-GCM in Node, the streaming AES-GCM and the web codecs in
- * Bun, the web files in Deno; the streamed upload in all three. Bun also applies a repository's
+ * real: Node's Buffer codecs and streaming AES-GCM in Node, the streaming AES-GCM and Bun's codecs (the
+ * web ones plus its own two) in Bun, the web files in Deno; the streamed upload in all three. Bun also applies a repository's
  * tsconfig `paths`, which once hid the "bun" condition here: this is the check that caught it. Browser and Workers builds resolve the
  * aliases at bundle time; bundles.test.ts proves they carry no Node built-in.
  */
@@ -19,7 +19,7 @@ const runtimes = {
   bun: {
     command: binary('@oven/bun-linux-x64/bin/bun', '@oven/bun-linux-x64-baseline/bin/bun', '.bin/bun'),
     args: ['--no-install', FIXTURE],
-    expected: { 'aes-gcm': 'node', bytes: 'web', 'upload-stream': 'stream', opened: 'round trip' },
+    expected: { 'aes-gcm': 'node', bytes: 'bun', 'upload-stream': 'stream', opened: 'round trip' },
   },
   deno: {
     command: binary('@deno/linux-x64-glibc/deno', '.bin/deno'),

@@ -18,12 +18,14 @@ const entries = {
   'ai-sdk/index': 'src/ai-sdk/index.ts',
   'relay/index': 'src/relay/index.ts',
   // What `#platform/…` resolves to, per package.json `"imports"` conditions: Node's Buffer codecs
-  // under `node`, the web codecs with Bun's two additions under `bun`, Node's streaming AES-GCM
-  // under `node` and `bun`, the web APIs everywhere else; the streamed upload everywhere but under
-  // `browser`. Bundlers pick one, so browser builds never see Node's or Bun's.
+  // under `node`, the web codecs with Deno's and Bun's additions under `deno` and `bun`, Node's
+  // streaming AES-GCM under `node` and `bun`, the web APIs everywhere else; the streamed upload
+  // everywhere but under `browser`. Bundlers pick one, so browser builds never see the others.
   'platform/bytes-node': 'src/platform/bytes-node.ts',
   'platform/bytes-web': 'src/platform/bytes-web.ts',
   'platform/bytes-bun': 'src/platform/bytes-bun.ts',
+  'platform/bytes-deno': 'src/platform/bytes-deno.ts',
+  'platform/base64-quanta': 'src/platform/base64-quanta.ts',
   'platform/aes-gcm-node': 'src/platform/aes-gcm-node.ts',
   'platform/aes-gcm-web': 'src/platform/aes-gcm-web.ts',
   'platform/upload-stream': 'src/platform/upload-stream.ts',

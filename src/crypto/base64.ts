@@ -3,13 +3,14 @@
  *
  * Fastest first: `Uint8Array.prototype.toBase64`/`setFromBase64` (Deno, Bun, workerd, recent
  * browsers, Node ≥ 25), then Node's `Buffer` (reached through `#platform/bytes`, so only Node builds
- * contain it), then `btoa`/`atob`.
+ * contain it), then `btoa`/`atob`. Bun and Deno take the bulk of big payloads straight between
+ * bytes, with no string at all (`base64-quanta.ts`): for memory, not speed.
  * Never `String.fromCharCode(...bigArray)`: it overflows the stack on large payloads. Never a
  * whole-string regular expression either: V8 backtracks through `^(?:....)*$` with one stack frame
  * per group, which throws RangeError past ~5 MB and costs ~30 ms per MB below that.
  */
 
-import { BASE64_SLICE_BYTES, asciiText, decodeBase64Quanta, nodeBase64 } from '#platform/bytes'
+import { BASE64_SLICE_BYTES, asciiText, decodeBase64Quanta, encodeBase64Quanta, nodeBase64 } from '#platform/bytes'
 import { utf8Encoder as asciiEncoder } from './utf8.js'
 
 interface NativeBase64 {
@@ -45,9 +46,12 @@ const EQUALS = 0x3d
  * character; returns the number of bytes written.
  */
 export function encodeBase64Into(bytes: Uint8Array, target: Uint8Array): number {
-  let written = 0
+  // Deno encodes every whole quantum from the bytes themselves, making no slice strings
+  // (`#platform/bytes`); the last one or two bytes go through the slices below.
+  const whole = encodeBase64Quanta ? bytes.length - (bytes.length % 3) : 0
+  let written = whole && encodeBase64Quanta!(bytes.subarray(0, whole), target)
   // SLICE_BYTES is a multiple of 3, so only the last slice can carry padding.
-  for (let i = 0; i < bytes.length; i += SLICE_BYTES) {
+  for (let i = whole; i < bytes.length; i += SLICE_BYTES) {
     written += asciiEncoder.encodeInto(encodeBase64(bytes.subarray(i, i + SLICE_BYTES)), target.subarray(written)).written
   }
   return written
@@ -76,8 +80,8 @@ export function decodedLength(text: string | Uint8Array): number | undefined {
 export function decodeBase64Into(text: string | Uint8Array, target: Uint8Array): boolean {
   if (decodedLength(text) !== target.length) return false
   if (typeof text !== 'string') {
-    // Bun decodes every quantum but the last (which may carry padding) from the bytes themselves,
-    // making no slice strings (`#platform/bytes`); the last goes through the checks below.
+    // Bun and Deno decode every quantum but the last (which may carry padding) from the bytes
+    // themselves, making no slice strings (`#platform/bytes`); the last goes through the checks below.
     const head = text.length - 4
     if (decodeBase64Quanta && head > 0) {
       const split = (head / 4) * 3

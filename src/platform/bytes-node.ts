@@ -22,8 +22,9 @@ export const nodeBase64: typeof Web.nodeBase64 = {
   },
 }
 
-/** Buffer decodes the wire bytes' slices fast enough; the quanta decoder is Bun's. */
+/** Buffer decodes and encodes the wire bytes' slices fast enough; the quanta codecs are Bun's and Deno's. */
 export const decodeBase64Quanta: typeof Web.decodeBase64Quanta = undefined
+export const encodeBase64Quanta: typeof Web.encodeBase64Quanta = undefined
 
 /** Node reads large answers with a BYOB reader: no chunks to free. */
 export const releaseChunk: typeof Web.releaseChunk = undefined

@@ -1,9 +1,9 @@
 /**
- * Byte codecs for every runtime but Node: browsers, Workers, Deno and Bun (which adds its own two to
- * these, `bytes-bun.ts`). Their `TextDecoder` is already fast and their base64 is native
- * (`Uint8Array.prototype.toBase64`), so there is nothing to add. package.json `"imports"` maps
- * `#platform/bytes` here by default, to `bytes-node.ts` under the `node` condition and to
- * `bytes-bun.ts` under `bun`, so no browser build ever sees their code.
+ * Byte codecs for every runtime but Node: browsers, Workers, Deno and Bun (which add their own to
+ * these, `bytes-deno.ts` and `bytes-bun.ts`). Their `TextDecoder` is already fast and their base64
+ * is native (`Uint8Array.prototype.toBase64`), so there is nothing to add. package.json `"imports"`
+ * maps `#platform/bytes` here by default, to `bytes-node.ts` under the `node` condition, and to
+ * `bytes-deno.ts` and `bytes-bun.ts` under `deno` and `bun`, so no browser build ever sees their code.
  */
 
 /** Node's `Buffer` codecs; none here. */
@@ -20,9 +20,16 @@ export interface NodeBase64 {
 /**
  * Decodes whole base64 quanta (no padding) straight from their ASCII bytes into `target`, exactly
  * 3/4 of their length and possibly the same memory just before them; false when a byte is outside
- * the alphabet. Bun's (`bytes-bun.ts`); none here, where the native decoder takes slice strings.
+ * the alphabet. Bun's and Deno's (`base64-quanta.ts`); none here, where the native decoder takes
+ * slice strings.
  */
 export const decodeBase64Quanta: ((text: Uint8Array, target: Uint8Array) => boolean) | undefined = undefined
+
+/**
+ * Writes the base64 of whole quanta (bytes a multiple of 3 long) into `target` as ASCII, returning
+ * the bytes written. Deno's (`base64-quanta.ts`); none here, where the native encoder makes strings.
+ */
+export const encodeBase64Quanta: ((bytes: Uint8Array, target: Uint8Array) => number) | undefined = undefined
 
 /**
  * Frees the buffer of a chunk a stream handed over, once it is copied, where nothing else frees it

@@ -30,12 +30,12 @@ afterAll(async () => {
 
 describe('examples/deno-router: Deno.serve(handler)', () => {
   it('type-checks with Deno against the package sources, as JSR serves them', async () => {
-    // The sources, not dist: Deno does not map dist's `.d.ts` imports of bundled-away `.js` files.
+    // The sources, as jsr.json maps them, not dist: Deno does not map dist's `.d.ts` imports of bundled-away `.js` files.
     const source = (path: string) => pathToFileURL(join(REPO_ROOT, path)).href
     const imports = {
       'nomyo-secure/router': source('src/router/index.ts'),
       '#platform/aes-gcm': source('src/platform/aes-gcm-web.ts'),
-      '#platform/bytes': source('src/platform/bytes-web.ts'),
+      '#platform/bytes': source('src/platform/bytes-deno.ts'),
       '#platform/upload-stream': source('src/platform/upload-stream.ts'),
     }
     writeFileSync(join(appDir, 'check-map.json'), JSON.stringify({ imports }))

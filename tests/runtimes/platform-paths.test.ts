@@ -1,9 +1,10 @@
 /**
  * Which file of each `#platform/…` alias (package.json "imports") Node, Deno and Bun resolve, run for
  * real: Node's Buffer codecs and streaming AES-GCM in Node, the streaming AES-GCM and Bun's codecs (the
- * web ones plus its own two) in Bun, the web files in Deno; the streamed upload in all three. Bun also applies a repository's
- * tsconfig `paths`, which once hid the "bun" condition here: this is the check that caught it. Browser and Workers builds resolve the
- * aliases at bundle time; bundles.test.ts proves they carry no Node built-in.
+ * web ones plus its own) in Bun, WebCrypto and Deno's codecs (the web ones plus both quanta loops) in
+ * Deno; the streamed upload in all three. Bun also applies a repository's tsconfig `paths`, which
+ * once hid the "bun" condition here: this is the check that caught it. Browser and Workers builds
+ * resolve the aliases at bundle time; bundles.test.ts proves they carry no Node built-in.
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -24,7 +25,7 @@ const runtimes = {
   deno: {
     command: binary('@deno/linux-x64-glibc/deno', '.bin/deno'),
     args: ['run', '-A', FIXTURE],
-    expected: { 'aes-gcm': 'web', bytes: 'web', 'upload-stream': 'stream', opened: 'round trip' },
+    expected: { 'aes-gcm': 'web', bytes: 'deno', 'upload-stream': 'stream', opened: 'round trip' },
   },
 }
 

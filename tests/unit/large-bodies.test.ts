@@ -90,10 +90,12 @@ const largeAnswer = () => {
   return new Response(stream, { headers: { 'content-length': String(ANSWER) } })
 }
 
-/** Stubs the platform fetch: `handle` gets each Request it is given. */
+/** Stubs the platform fetch: `handle` gets each request it is given, as a Request. */
 function platformFetch(handle: (request: Request, call: number) => Promise<Response>) {
   let calls = 0
-  vi.stubGlobal('fetch', (input: Request) => handle(input, calls++))
+  vi.stubGlobal('fetch', (input: Request | string, init?: RequestInit) =>
+    handle(input instanceof Request ? input : new Request(input, init), calls++),
+  )
 }
 
 describe('streamed uploads', () => {
@@ -148,6 +150,22 @@ describe('streamed uploads', () => {
     const small = new Uint8Array(new ArrayBuffer(2 * BIG), 0, STREAM_UPLOAD_MIN_BYTES - 1)
     platformFetch(async () => largeAnswer())
     expect((await send(request(small), settings())).body.buffer).toBe(small.buffer)
+  })
+
+  it('hands the platform fetch a Request only for a big byte body, where undici then copies it once', async () => {
+    const calls: [unknown, RequestInit | undefined][] = []
+    vi.stubGlobal('fetch', async (input: unknown, init?: RequestInit) => (calls.push([input, init]), new Response('ok')))
+    const big = bytes(BIG)
+    await send(request(big), settings({ streamUploads: false }))
+    const [input, init] = calls[0]!
+    expect(input).toBeInstanceOf(Request)
+    expect(init).toBeUndefined()
+    expect(same(new Uint8Array(await (input as Request).arrayBuffer()), bytes(BIG))).toBe(true)
+    // Small bytes (and streams) go as (url, init): building the Request costs Node CPU on every call.
+    const small = bytes(1000)
+    await send(request(small), settings({ streamUploads: false }))
+    expect(calls[1]![0]).toBe('https://router.invalid/x')
+    expect(calls[1]![1]!.body).toBe(small)
   })
 
   it("goes whole to a router through Node's fetch, with its Content-Length; the large answer comes back into its buffer", async () => {

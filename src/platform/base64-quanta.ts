@@ -5,7 +5,7 @@
  * Why: their native codecs take or make strings, and the 13 MB of slice strings a 10 MiB payload
  * goes through stay resident until a collection that comes late (docs/performance.md, fifth round).
  * These loops make no string. Speed, 10 MiB: decoding 5 ms in Bun (native slices 9 ms) and 7 ms in
- * Deno (native 4 ms); encoding 5–6 ms in Deno (native 4.5 ms).
+ * Deno (native 4 ms); encoding 5–7 ms in Deno (native 4.5 ms).
  *
  * Both work on 12 bytes / 16 characters per turn through 4096-entry tables of character pairs, then
  * finish the last few quanta one at a time.
@@ -50,7 +50,7 @@ export function encodeBase64Quanta(bytes: Uint8Array, target: Uint8Array): numbe
   let o = 0
   // Three big-endian 32-bit reads hold four 24-bit groups; each group's four characters (two
   // pairs) go out as one 32-bit write. Written out, not through a helper: V8 (Deno) deoptimised
-  // the loop with one, to 8× slower.
+  // the loop with one, to 5–8× slower.
   for (; i < whole; i += 12, o += 16) {
     const x = input.getUint32(i)
     const y = input.getUint32(i + 4)

@@ -7,7 +7,7 @@
  * exchange sent 13 MB of slice strings through V8's heap each way. They die at once, yet V8 grows
  * its young generation for them and Deno keeps the pages: one 10 MiB request + answer peaked at
  * 72.6 MiB against a floor of 53.4, and at 57 MiB with the loops (docs/performance.md, fifth round),
- * which cost ~1.5 ms (encoding) and ~3 ms (decoding) more per 10 MiB than the native codecs.
+ * which cost ~1–3 ms (encoding) and ~3 ms (decoding) more per 10 MiB than the native codecs.
  */
 import * as quanta from './base64-quanta.js'
 import type * as Web from './bytes-web.js'

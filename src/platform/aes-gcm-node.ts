@@ -44,13 +44,7 @@ export const gcmEncrypt: typeof Web.gcmEncrypt = async (key, iv, additionalData,
   streamInto(cipher, data, out)
   cipher.final()
   out.set(cipher.getAuthTag(), data.length)
-  if (!inPlace) return out
-  // Moved to the buffer's end, where a package written from the buffer's start never catches up
-  // with it (see encodePackage).
-  const whole = new Uint8Array(buffer)
-  const at = buffer.byteLength - out.length
-  whole.copyWithin(at, out.byteOffset, out.byteOffset + out.length)
-  return whole.subarray(at)
+  return out
 }
 
 export const gcmDecrypt: typeof Web.gcmDecrypt = async (key, iv, additionalData, data, consume) => {

@@ -70,10 +70,10 @@ export function packageCapacity(plaintextBytes: number): number {
  * payload no 13 MB string is built, scanned by `JSON.stringify` or re-encoded as UTF-8.
  *
  * The package is written at the start of `into` when it fits (see {@link packageCapacity}), and the
- * result is then a view of it; otherwise into a new buffer. The ciphertext may be the last bytes of
- * `into` (Node's cipher seals over the plaintext and leaves it there): the base64 written from the
- * start, 4 bytes per 3 read, never catches up with the bytes still to be read, as `into` has room
- * for the whole package beside the ciphertext's 16-byte tag.
+ * result is then a view of it; otherwise into a new buffer. The ciphertext may lie in `into` itself
+ * (Node's cipher seals over the plaintext): it is first moved up just far enough that the base64,
+ * written from the start 4 bytes per 3 read, never reaches bytes still to be read. Not to the
+ * buffer's end: the room past the package may be spare, and untouched pages cost no memory.
  */
 export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>, into?: Uint8Array): Uint8Array {
   const split = parts.ciphertext.length - TAG_BYTES
@@ -86,9 +86,21 @@ export function encodePackage(parts: SealedParts, extra?: Record<string, unknown
       `"key_algorithm":"${KEY_ALGORITHM}","payload_algorithm":"${PAYLOAD_ALGORITHM}"${tail}}`,
   )
   const length = head.length + Math.ceil(split / 3) * 4 + rest.length
-  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
+  let ciphertext = parts.ciphertext
+  // Where the ciphertext must start for the writes to stay behind the reads (with slack for
+  // encoders that read a few bytes ahead); a ciphertext in `into` that cannot get there is left
+  // where it is and the package goes elsewhere.
+  const lowest = head.length + Math.ceil(split / 3) + 64
+  let out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
+  const offset = ciphertext.byteOffset - out.byteOffset
+  if (ciphertext.buffer === out.buffer && offset < lowest && offset + ciphertext.length > 0) {
+    if (offset >= 0 && lowest + ciphertext.length <= into!.length) {
+      into!.copyWithin(lowest, offset, offset + ciphertext.length)
+      ciphertext = into!.subarray(lowest, lowest + ciphertext.length)
+    } else out = new Uint8Array(length)
+  }
   out.set(head)
-  out.set(rest, head.length + encodeBase64Into(parts.ciphertext.subarray(0, split), out.subarray(head.length)))
+  out.set(rest, head.length + encodeBase64Into(ciphertext.subarray(0, split), out.subarray(head.length)))
   return out
 }
 

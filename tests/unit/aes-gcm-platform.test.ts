@@ -52,12 +52,12 @@ describe.each(Object.entries(paths))('sealed by the %s path', (sealer, seal) => 
 })
 
 describe('the Node path in place', () => {
-  it('seals over the plaintext and returns the ciphertext as the last bytes of its buffer', async () => {
+  it('seals over the plaintext: the ciphertext and its tag take its place', async () => {
     const room = new Uint8Array(1000 + 40)
     room.set(payload(1000))
     const sealed = await nodeGcm.gcmEncrypt(key, iv, undefined, room.subarray(0, 1000), true)
     expect(sealed.buffer).toBe(room.buffer)
-    expect(sealed.byteOffset).toBe(24)
+    expect([sealed.byteOffset, sealed.length]).toEqual([0, 1016])
     expect(same(sealed, new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv }, key, payload(1000))))).toBe(true)
   })
 

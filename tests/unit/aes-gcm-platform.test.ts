@@ -106,4 +106,32 @@ describe('encodePackage with the ciphertext sealed over its own buffer', () => {
       expect(same(await nodeGcm.gcmDecrypt(key, iv, undefined, parsePackage(written).parts.ciphertext, false), payload(size))).toBe(true)
     },
   )
+
+  it('moves the ciphertext no further than the writes need: spare room past it stays untouched', async () => {
+    const size = 300_000
+    const room = new Uint8Array(packageCapacity(size * 1.125))
+    room.set(payload(size))
+    const sealed = await nodeGcm.gcmEncrypt(key, iv, undefined, room.subarray(0, size), true)
+    const parts = { ciphertext: sealed, nonce: iv, wrappedKey: new Uint8Array(512).fill(9) }
+    const expected = encodePackage({ ...parts, ciphertext: sealed.slice() })
+    const written = encodePackage(parts, undefined, room)
+    expect([written.buffer === room.buffer, same(written, expected)]).toEqual([true, true])
+    // The ciphertext went to just past a third of its length (after the package's head), so the
+    // last ~1/8 of the room was never written.
+    const lastWritten = room.findLastIndex((b) => b !== 0)
+    expect(lastWritten).toBeLessThan(Math.max(written.length, Math.ceil(size / 3) + 200 + size + 16))
+    expect(room.length - lastWritten).toBeGreaterThan(size / 8)
+  })
+
+  it('writes the package elsewhere when the ciphertext starts before the room and runs into it', async () => {
+    const size = 100_000
+    const buffer = new Uint8Array(packageCapacity(size) + 64)
+    buffer.set(payload(size))
+    const sealed = await nodeGcm.gcmEncrypt(key, iv, undefined, buffer.subarray(0, size), true)
+    const parts = { ciphertext: sealed, nonce: iv, wrappedKey: new Uint8Array(512).fill(9) }
+    const expected = encodePackage({ ...parts, ciphertext: sealed.slice() })
+    const written = encodePackage(parts, undefined, buffer.subarray(64))
+    expect(written.buffer).not.toBe(buffer.buffer)
+    expect(same(written, expected)).toBe(true)
+  })
 })

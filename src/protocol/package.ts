@@ -4,7 +4,7 @@
  */
 import { ProtocolError } from '../errors.js'
 import { decodeBase64, decodeBase64Into, decodedLength, encodeBase64, encodeBase64Into } from '../crypto/base64.js'
-import type { SealedParts } from '../crypto/hybrid.js'
+import type { OpeningParts, SealedParts } from '../crypto/hybrid.js'
 import { decodeUtf8, utf8Encoder as encoder } from '../crypto/utf8.js'
 import { KEY_ALGORITHM, NONCE_BYTES, PACKAGE_ALGORITHM, PACKAGE_VERSION, PAYLOAD_ALGORITHM, TAG_BYTES } from './constants.js'
 
@@ -105,12 +105,17 @@ export function encodePackage(parts: SealedParts, extra?: Record<string, unknown
 }
 
 /** What a parsed package carries besides its sealed parts. */
-export interface ParsedPackage {
-  parts: SealedParts
+export interface ParsedPackage<Parts = SealedParts> {
+  parts: Parts
   /** The package's `algorithm` (the answer's `_metadata.encryption_algorithm`). */
   algorithm: string
   /** Every top-level field that is not one of the sealed parts, e.g. `processed_at`. */
   extra: Record<string, unknown>
+}
+
+interface ParseOptions {
+  inPlace?: boolean
+  deferCiphertext?: boolean
 }
 
 /**
@@ -123,44 +128,77 @@ export interface ParsedPackage {
  * The bytes are garbage afterwards whatever the outcome. A ciphertext that is not plain padded base64
  * is then refused as such, with no second, full parse: this also refuses JSON escapes inside the
  * base64 (`\/`), which no JSON encoder in use writes there and the full parse would have undone.
+ *
+ * `deferCiphertext`: every other field is checked now, and `parts.ciphertext` is a function that
+ * decodes the ciphertext (once) when `open` calls it, after starting the RSA unwrap, so the two
+ * overlap. It throws the ProtocolError this function would have thrown for the ciphertext.
  */
-export function parsePackage(input: Uint8Array | string | unknown, options: { inPlace?: boolean } = {}): ParsedPackage {
-  const cut = input instanceof Uint8Array ? cutCiphertext(input, options.inPlace) : undefined
-  if (cut) return validate(cut.rest, cut.ciphertext)
-  let value = input
-  if (input instanceof Uint8Array || typeof input === 'string') {
-    value = parseJson(typeof input === 'string' ? input : decodeStrict(input))
-    // No cause: a SyntaxError quotes the text it could not parse.
-    if (value === undefined) throw new ProtocolError('The package is not valid UTF-8 JSON')
+export function parsePackage(input: unknown, options?: ParseOptions & { deferCiphertext?: false }): ParsedPackage
+export function parsePackage(input: unknown, options: ParseOptions): ParsedPackage<OpeningParts>
+export function parsePackage(input: unknown, options: ParseOptions = {}): ParsedPackage<OpeningParts> {
+  const cut = input instanceof Uint8Array ? cutCiphertext(input) : undefined
+  if (cut && (options.inPlace || options.deferCiphertext)) {
+    return validate(cut.rest, options.deferCiphertext, () => decodeCut(input as Uint8Array, cut, options.inPlace))
   }
-  return validate(value)
+  // Eagerly, a cut-out that is not plain base64 leaves the whole package to the full parse.
+  const ciphertext = cut && decodeWithTagRoom((input as Uint8Array).subarray(cut.start, cut.end))
+  return ciphertext ? validate(cut.rest, false, () => ciphertext) : validate(parseWhole(input), options.deferCiphertext)
+}
+
+/** The package as a JSON value: parsed from its bytes or text, else as given. */
+function parseWhole(input: unknown): unknown {
+  if (!(input instanceof Uint8Array) && typeof input !== 'string') return input
+  const value = parseJson(typeof input === 'string' ? input : decodeStrict(input))
+  // No cause: a SyntaxError quotes the text it could not parse.
+  if (value === undefined) throw new ProtocolError('The package is not valid UTF-8 JSON')
+  return value
 }
 
 /**
- * Checks a parsed package and decodes its parts. `ciphertext`, when given, is the ciphertext already
- * decoded by the fast path, with room for the tag at its end.
+ * Checks a parsed package and decodes its parts; the ciphertext now, or in a function when
+ * `defer`. `decodeCiphertext`, when given, decodes the ciphertext the fast path cut out.
  */
-function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
+function validate(value: unknown, defer?: boolean, decodeCiphertext?: () => Uint8Array | undefined): ParsedPackage<OpeningParts> {
   checkFields(value)
   const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = value
   const nonce = decodeField(encrypted_payload.nonce, 'encrypted_payload.nonce')
   if (nonce.length !== NONCE_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.nonce" must be ${NONCE_BYTES} bytes`)
   const tag = decodeField(encrypted_payload.tag, 'encrypted_payload.tag')
   if (tag.length !== TAG_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.tag" must be ${TAG_BYTES} bytes`)
-  // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
-  const sealed = ciphertext ?? decodeWithTagRoom(encrypted_payload.ciphertext)
-  if (!sealed) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
-  sealed.set(tag, sealed.length - TAG_BYTES)
+  const decode = () => {
+    // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
+    const sealed = decodeCiphertext ? decodeCiphertext() : decodeWithTagRoom(encrypted_payload.ciphertext)
+    if (!sealed) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
+    sealed.set(tag, sealed.length - TAG_BYTES)
+    return sealed
+  }
+  const ciphertext = defer ? once(decode) : decode()
   const wrappedKey = decodeField(encrypted_aes_key, 'encrypted_aes_key')
-  return { parts: { ciphertext: sealed, nonce, wrappedKey }, algorithm, extra }
+  return { parts: { ciphertext, nonce, wrappedKey }, algorithm, extra }
+}
+
+/** `make`, called at most once: later calls return its value or throw its error again. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | { error: unknown } | undefined
+  return () => {
+    if (!made) {
+      try {
+        made = { value: make() }
+      } catch (error) {
+        made = { error }
+      }
+    }
+    if ('error' in made) throw made.error
+    return made.value
+  }
 }
 
 /**
  * The fast path for big packages: cuts the ciphertext's base64 (13 MB for a 10 MiB payload) out of
  * the wire bytes, so only the rest, a few hundred bytes, goes through UTF-8 decoding, `JSON.parse`
- * and the schema, and the base64 is decoded from the bytes as they are. `undefined` whenever the
- * cut cannot be proven exact or the cut-out text is not plain base64: the caller then parses the
- * whole package, which accepts and refuses exactly what a JSON parser does, with its own errors.
+ * and the schema, and the base64 is decoded from the bytes as they are ({@link decodeCut}).
+ * `undefined` whenever the cut cannot be proven exact: the caller then parses the whole package,
+ * which accepts and refuses exactly what a JSON parser does, with its own errors.
  *
  * The closing quote is looked for in the last 4 KiB only: scanning 13 MB for it cost more than the
  * rest of the parse. A quote found too late leaves a quote in the span, which the strict decode
@@ -170,7 +208,7 @@ function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
  * quote, backslash or control character) gives the same JSON with that one string filled in. The
  * cut sits between ASCII bytes, so decoding the two pieces is decoding the whole.
  */
-function cutCiphertext(bytes: Uint8Array, inPlace = false): { rest: unknown; ciphertext: Uint8Array } | undefined {
+function cutCiphertext(bytes: Uint8Array): Cut | undefined {
   const key = CIPHERTEXT_START.exec(lenient.decode(bytes.subarray(0, 1024)))
   if (!key) return undefined
   const start = key[0].length
@@ -181,10 +219,32 @@ function cutCiphertext(bytes: Uint8Array, inPlace = false): { rest: unknown; cip
   if (/[\\\uFFFD]/.test(rest) || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"')) return undefined
   const value = parseJson(rest) as { encrypted_payload?: { ciphertext?: unknown } } | null | undefined
   if (value?.encrypted_payload?.ciphertext !== '') return undefined
-  const ciphertext = decodeWithTagRoom(bytes.subarray(start, end), inPlace ? bytes : undefined)
-  // Decoding in place overwrote the bytes a full parse would need.
-  if (!ciphertext && inPlace) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
-  return ciphertext && { rest: value, ciphertext }
+  return { rest: value, start, end }
+}
+
+interface Cut {
+  rest: unknown
+  start: number
+  end: number
+}
+
+/**
+ * Decodes the cut-out ciphertext (into the bytes' start when `inPlace`) for a deferred or in-place
+ * parse. Cut-out text that is not plain base64 means a malformed package when decoded in place (the
+ * bytes are gone), else the whole parse decides; as the other fields were taken from the rest before
+ * (the unwrap already runs on its key), that parse must agree with the rest on all of them, or the
+ * package is refused as malformed. An exact cut always agrees (see {@link cutCiphertext}); what
+ * fails is a package that also reads as another one, such as duplicate members past the cut.
+ */
+function decodeCut(bytes: Uint8Array, cut: Cut, inPlace = false): Uint8Array {
+  const ciphertext = decodeWithTagRoom(bytes.subarray(cut.start, cut.end), inPlace ? bytes : undefined)
+  if (ciphertext) return ciphertext
+  if (inPlace) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
+  const value = parseWhole(bytes) as PackageFields
+  const { ciphertext: whole } = validate(value).parts as SealedParts
+  value.encrypted_payload.ciphertext = ''
+  if (JSON.stringify(value) !== JSON.stringify(cut.rest)) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
+  return whole
 }
 
 /** Decodes padded standard base64 into a new buffer with {@link TAG_BYTES} to spare at its end. */

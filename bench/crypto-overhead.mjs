@@ -125,27 +125,33 @@ async function main() {
       floor: [],
       floorWithUtf8: [],
     }
+    // Each side runs in blocks of its own: one untimed round, then BLOCK timed ones, blocks in
+    // turn (client first, then floor first, and so on), so that drift hits both alike. Not op by
+    // op in turn: the allocator state one side leaves moves the other's next op by up to 12 ms at
+    // 10 MiB in Node (the same encrypt took 27 ms after an encrypt and 40 ms after a decrypt), and
+    // a client in use runs request after request, each in the state its last one left.
+    const BLOCK = 3
     const warmup = size <= 100 * KiB ? 10 : 2
     const reps = repsFor(size)
-    for (let rep = 0; rep < warmup + reps; rep++) {
-      // Alternate which side runs first so drift (heap growth, CPU boost, neighbours) hits both alike.
-      const order = rep % 2 ? ['client', 'floor'] : ['floor', 'client']
-      const taken = {}
-      for (const side of order) {
-        if (side === 'client') {
-          taken.clientEncrypt = await time(clientEncrypt)
-          taken.clientDecrypt = await time(clientDecrypt)
-        } else {
-          taken.floorEncrypt = await time(floorEncrypt)
-          taken.floorDecrypt = await time(floorDecrypt)
-          taken.utf8 = await time(utf8)
-        }
-      }
-      if (rep < warmup) continue
+    const round = async (side, timed) => {
+      const taken =
+        side === 'client'
+          ? { clientEncrypt: await time(clientEncrypt), clientDecrypt: await time(clientDecrypt) }
+          : { floorEncrypt: await time(floorEncrypt), floorDecrypt: await time(floorDecrypt), utf8: await time(utf8) }
+      if (!timed) return
       for (const [name, ms] of Object.entries(taken)) samples[name].push(ms)
-      samples.client.push(taken.clientEncrypt + taken.clientDecrypt)
-      samples.floor.push(taken.floorEncrypt + taken.floorDecrypt)
-      samples.floorWithUtf8.push(taken.floorEncrypt + taken.floorDecrypt + taken.utf8)
+      if (side === 'client') samples.client.push(taken.clientEncrypt + taken.clientDecrypt)
+      else {
+        samples.floor.push(taken.floorEncrypt + taken.floorDecrypt)
+        samples.floorWithUtf8.push(taken.floorEncrypt + taken.floorDecrypt + taken.utf8)
+      }
+    }
+    for (let i = 0; i < warmup; i++) for (const side of ['client', 'floor']) await round(side, false)
+    for (let block = 0; samples.client.length < reps; block++) {
+      for (const side of block % 2 ? ['floor', 'client'] : ['client', 'floor']) {
+        await round(side, false)
+        for (let i = 0; i < BLOCK; i++) await round(side, true)
+      }
     }
     const medians = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]))
     return { size, reps, ...medians, ratio: medians.client / medians.floor, ratioWithUtf8: medians.client / medians.floorWithUtf8 }

@@ -169,8 +169,7 @@ export class SecureCompletionClient {
   /** `owned`: the bytes are this client's own answer body, decoded in place and released as it goes. */
   async #open(encryptedResponse: Uint8Array | ArrayBuffer | string, payloadId: string, owned: boolean): Promise<SecureResponse> {
     const bytes = encryptedResponse instanceof ArrayBuffer ? new Uint8Array(encryptedResponse) : encryptedResponse
-    // The ciphertext is decoded by `open`, while the RSA unwrap runs.
-    const { parts, algorithm, extra } = parsePackage(bytes, { inPlace: owned, deferCiphertext: true })
+    const { parts, algorithm, extra } = parsePackage(bytes, { inPlace: owned })
     const bound = extra[KEY_BINDING_FIELD] === KEY_BINDING_VERSION
     const keys = await this.#keyPair.get()
     const aad = bound ? keyBindingAad('response', keys.fingerprint, payloadId) : undefined

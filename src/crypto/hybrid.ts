@@ -26,8 +26,8 @@ const RSA_OAEP = { name: 'RSA-OAEP' } as const
  * `additionalData` is authenticated by the GCM tag but not carried (key binding).
  *
  * With `consume`, the plaintext's buffer (from the plaintext on) is the caller's to overwrite: where
- * the platform can (Node, Bun) and the buffer has 16 bytes to spare, the plaintext is sealed over:
- * `ciphertext` takes its place, tag included (see `#platform/aes-gcm`).
+ * the platform can (Node, Bun) and the buffer has 16 bytes to spare, the plaintext is sealed over
+ * and `ciphertext` is moved ahead in the buffer (see `#platform/aes-gcm`).
  */
 export async function seal(
   plaintext: Uint8Array,
@@ -38,63 +38,42 @@ export async function seal(
   // A fresh key and nonce for every package: a GCM nonce is never reused under one key.
   const key = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12))
-  // The RSA wrap first: it runs off the main thread, while Node's cipher pass runs on it.
-  const wrapping = subtle().wrapKey('raw', key, recipient, RSA_OAEP)
-  const [wrappedKey, ciphertext] = await Promise.all([
-    wrapping,
+  const [ciphertext, wrappedKey] = await Promise.all([
     gcmEncrypt(key, nonce, additionalData, plaintext, options.consume === true),
+    subtle().wrapKey('raw', key, recipient, RSA_OAEP),
   ])
   return { ciphertext, nonce, wrappedKey: new Uint8Array(wrappedKey) }
 }
 
 /**
- * Sealed parts whose ciphertext may still be base64 to decode: a function, called once by
- * {@link open} after the RSA unwrap has started, so the two overlap (see `parsePackage`).
- */
-export interface OpeningParts extends Omit<SealedParts, 'ciphertext'> {
-  ciphertext: Uint8Array | (() => Uint8Array)
-}
-
-/**
  * Opens sealed parts with `privateKey` (RSA-OAEP SHA-256, `unwrapKey` usage). Every failure — a
  * wrong key, a tampered wrapped key, nonce, ciphertext or tag — is the same {@link SecurityError}
- * (a wrong `additionalData` included) with the same message and no cause. A deferred ciphertext
- * that cannot be decoded throws its own error (a malformed package is not a failed decryption).
- *
- * The RSA unwrap runs off the main thread in every runtime we support, so it is started first and
- * a deferred ciphertext is decoded meanwhile: for a 10 MiB answer that hides ~4 ms of base64 (Node)
- * behind the ~5 ms of RSA-OAEP-4096.
+ * (a wrong `additionalData` included) with the same message and no cause.
  *
  * With `consume`, the caller owns the parts and needs them no more: `parts.ciphertext` is decrypted
  * over itself where the platform can (Node, Bun), else released as soon as WebCrypto holds its
  * copy, before the plaintext is allocated. Either way a 10 MiB answer's peak is one ciphertext lower.
  */
 export async function open(
-  parts: OpeningParts,
+  parts: SealedParts,
   privateKey: CryptoKey,
   additionalData?: Uint8Array,
   options: { consume?: boolean } = {},
 ): Promise<Uint8Array> {
-  const unwrapping = unwrapAesKey(parts.wrappedKey, privateKey)
-  let ciphertext: Uint8Array
   try {
-    ciphertext = typeof parts.ciphertext === 'function' ? parts.ciphertext() : parts.ciphertext
-  } catch (error) {
-    unwrapping.catch(() => undefined)
-    throw error
-  }
-  try {
-    return await gcmDecrypt(await unwrapping, parts.nonce, additionalData, ciphertext, options.consume === true)
+    const key = await subtle().unwrapKey(
+      'raw',
+      parts.wrappedKey as BufferSource,
+      privateKey,
+      RSA_OAEP,
+      { name: 'AES-GCM' },
+      EXTRACTABLE_AES_KEY,
+      ['decrypt'],
+    )
+    // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
+    if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error()
+    return await gcmDecrypt(key, parts.nonce, additionalData, parts.ciphertext, options.consume === true)
   } catch {
     throw new SecurityError(DECRYPTION_FAILED)
   }
-}
-
-async function unwrapAesKey(wrappedKey: Uint8Array, privateKey: CryptoKey): Promise<CryptoKey> {
-  const key = await subtle().unwrapKey('raw', wrappedKey as BufferSource, privateKey, RSA_OAEP, { name: 'AES-GCM' }, EXTRACTABLE_AES_KEY, [
-    'decrypt',
-  ])
-  // unwrapKey accepts 16- and 24-byte keys too; the protocol is AES-256 only.
-  if ((key.algorithm as AesKeyAlgorithm).length !== 256) throw new Error('Not an AES-256 key')
-  return key
 }

@@ -44,7 +44,15 @@ export const gcmEncrypt: typeof Web.gcmEncrypt = async (key, iv, additionalData,
   streamInto(cipher, data, out)
   cipher.final()
   out.set(cipher.getAuthTag(), data.length)
-  return out
+  if (!inPlace) return out
+  // Moved ahead just far enough that a package written from the plaintext's start (4 bytes of
+  // base64 per 3 read, after a head of under 256 bytes) never catches up with it (see encodePackage),
+  // or to the buffer's end if that is nearer. Not further: room past it may be spare, and pages
+  // never written cost no memory.
+  const at = Math.min(data.byteOffset + Math.ceil(data.length / 3) + 256, buffer.byteLength - out.length)
+  const whole = new Uint8Array(buffer)
+  whole.copyWithin(at, out.byteOffset, out.byteOffset + out.length)
+  return whole.subarray(at, at + out.length)
 }
 
 export const gcmDecrypt: typeof Web.gcmDecrypt = async (key, iv, additionalData, data, consume) => {

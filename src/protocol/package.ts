@@ -4,7 +4,7 @@
  */
 import { ProtocolError } from '../errors.js'
 import { decodeBase64, decodeBase64Into, decodedLength, encodeBase64, encodeBase64Into } from '../crypto/base64.js'
-import type { OpeningParts, SealedParts } from '../crypto/hybrid.js'
+import type { SealedParts } from '../crypto/hybrid.js'
 import { decodeUtf8, utf8Encoder as encoder } from '../crypto/utf8.js'
 import { KEY_ALGORITHM, NONCE_BYTES, PACKAGE_ALGORITHM, PACKAGE_VERSION, PAYLOAD_ALGORITHM, TAG_BYTES } from './constants.js'
 
@@ -70,10 +70,11 @@ export function packageCapacity(plaintextBytes: number): number {
  * payload no 13 MB string is built, scanned by `JSON.stringify` or re-encoded as UTF-8.
  *
  * The package is written at the start of `into` when it fits (see {@link packageCapacity}), and the
- * result is then a view of it; otherwise into a new buffer. The ciphertext may lie in `into` itself
- * (Node's cipher seals over the plaintext): it is first moved up just far enough that the base64,
- * written from the start 4 bytes per 3 read, never reaches bytes still to be read. Not to the
- * buffer's end: the room past the package may be spare, and untouched pages cost no memory.
+ * result is then a view of it; otherwise into a new buffer. The ciphertext may lie in `into` itself,
+ * ahead of its start (Node's cipher seals over the plaintext and moves it there): the base64 written
+ * from the start, 4 bytes per 3 read, never catches up with the bytes still to be read, as long as
+ * the ciphertext starts a third of its length (plus the package's head) in, or `into` has room for
+ * the whole package beside the ciphertext's 16-byte tag and the ciphertext ends where `into` does.
  */
 export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>, into?: Uint8Array): Uint8Array {
   const split = parts.ciphertext.length - TAG_BYTES
@@ -86,36 +87,19 @@ export function encodePackage(parts: SealedParts, extra?: Record<string, unknown
       `"key_algorithm":"${KEY_ALGORITHM}","payload_algorithm":"${PAYLOAD_ALGORITHM}"${tail}}`,
   )
   const length = head.length + Math.ceil(split / 3) * 4 + rest.length
-  let ciphertext = parts.ciphertext
-  // Where the ciphertext must start for the writes to stay behind the reads (with slack for
-  // encoders that read a few bytes ahead); a ciphertext in `into` that cannot get there is left
-  // where it is and the package goes elsewhere.
-  const lowest = head.length + Math.ceil(split / 3) + 64
-  let out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
-  const offset = ciphertext.byteOffset - out.byteOffset
-  if (ciphertext.buffer === out.buffer && offset < lowest && offset + ciphertext.length > 0) {
-    if (offset >= 0 && lowest + ciphertext.length <= into!.length) {
-      into!.copyWithin(lowest, offset, offset + ciphertext.length)
-      ciphertext = into!.subarray(lowest, lowest + ciphertext.length)
-    } else out = new Uint8Array(length)
-  }
+  const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
   out.set(head)
-  out.set(rest, head.length + encodeBase64Into(ciphertext.subarray(0, split), out.subarray(head.length)))
+  out.set(rest, head.length + encodeBase64Into(parts.ciphertext.subarray(0, split), out.subarray(head.length)))
   return out
 }
 
 /** What a parsed package carries besides its sealed parts. */
-export interface ParsedPackage<Parts = SealedParts> {
-  parts: Parts
+export interface ParsedPackage {
+  parts: SealedParts
   /** The package's `algorithm` (the answer's `_metadata.encryption_algorithm`). */
   algorithm: string
   /** Every top-level field that is not one of the sealed parts, e.g. `processed_at`. */
   extra: Record<string, unknown>
-}
-
-interface ParseOptions {
-  inPlace?: boolean
-  deferCiphertext?: boolean
 }
 
 /**
@@ -128,77 +112,44 @@ interface ParseOptions {
  * The bytes are garbage afterwards whatever the outcome. A ciphertext that is not plain padded base64
  * is then refused as such, with no second, full parse: this also refuses JSON escapes inside the
  * base64 (`\/`), which no JSON encoder in use writes there and the full parse would have undone.
- *
- * `deferCiphertext`: every other field is checked now, and `parts.ciphertext` is a function that
- * decodes the ciphertext (once) when `open` calls it, after starting the RSA unwrap, so the two
- * overlap. It throws the ProtocolError this function would have thrown for the ciphertext.
  */
-export function parsePackage(input: unknown, options?: ParseOptions & { deferCiphertext?: false }): ParsedPackage
-export function parsePackage(input: unknown, options: ParseOptions): ParsedPackage<OpeningParts>
-export function parsePackage(input: unknown, options: ParseOptions = {}): ParsedPackage<OpeningParts> {
-  const cut = input instanceof Uint8Array ? cutCiphertext(input) : undefined
-  if (cut && (options.inPlace || options.deferCiphertext)) {
-    return validate(cut.rest, options.deferCiphertext, () => decodeCut(input as Uint8Array, cut, options.inPlace))
+export function parsePackage(input: Uint8Array | string | unknown, options: { inPlace?: boolean } = {}): ParsedPackage {
+  const cut = input instanceof Uint8Array ? cutCiphertext(input, options.inPlace) : undefined
+  if (cut) return validate(cut.rest, cut.ciphertext)
+  let value = input
+  if (input instanceof Uint8Array || typeof input === 'string') {
+    value = parseJson(typeof input === 'string' ? input : decodeStrict(input))
+    // No cause: a SyntaxError quotes the text it could not parse.
+    if (value === undefined) throw new ProtocolError('The package is not valid UTF-8 JSON')
   }
-  // Eagerly, a cut-out that is not plain base64 leaves the whole package to the full parse.
-  const ciphertext = cut && decodeWithTagRoom((input as Uint8Array).subarray(cut.start, cut.end))
-  return ciphertext ? validate(cut.rest, false, () => ciphertext) : validate(parseWhole(input), options.deferCiphertext)
-}
-
-/** The package as a JSON value: parsed from its bytes or text, else as given. */
-function parseWhole(input: unknown): unknown {
-  if (!(input instanceof Uint8Array) && typeof input !== 'string') return input
-  const value = parseJson(typeof input === 'string' ? input : decodeStrict(input))
-  // No cause: a SyntaxError quotes the text it could not parse.
-  if (value === undefined) throw new ProtocolError('The package is not valid UTF-8 JSON')
-  return value
+  return validate(value)
 }
 
 /**
- * Checks a parsed package and decodes its parts; the ciphertext now, or in a function when
- * `defer`. `decodeCiphertext`, when given, decodes the ciphertext the fast path cut out.
+ * Checks a parsed package and decodes its parts. `ciphertext`, when given, is the ciphertext already
+ * decoded by the fast path, with room for the tag at its end.
  */
-function validate(value: unknown, defer?: boolean, decodeCiphertext?: () => Uint8Array | undefined): ParsedPackage<OpeningParts> {
+function validate(value: unknown, ciphertext?: Uint8Array): ParsedPackage {
   checkFields(value)
   const { version, algorithm, encrypted_payload, encrypted_aes_key, key_algorithm, payload_algorithm, ...extra } = value
   const nonce = decodeField(encrypted_payload.nonce, 'encrypted_payload.nonce')
   if (nonce.length !== NONCE_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.nonce" must be ${NONCE_BYTES} bytes`)
   const tag = decodeField(encrypted_payload.tag, 'encrypted_payload.tag')
   if (tag.length !== TAG_BYTES) throw new ProtocolError(`Malformed package: "encrypted_payload.tag" must be ${TAG_BYTES} bytes`)
-  const decode = () => {
-    // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
-    const sealed = decodeCiphertext ? decodeCiphertext() : decodeWithTagRoom(encrypted_payload.ciphertext)
-    if (!sealed) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
-    sealed.set(tag, sealed.length - TAG_BYTES)
-    return sealed
-  }
-  const ciphertext = defer ? once(decode) : decode()
+  // Decoded straight into one buffer with room for the tag: WebCrypto wants ciphertext‖tag.
+  const sealed = ciphertext ?? decodeWithTagRoom(encrypted_payload.ciphertext)
+  if (!sealed) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
+  sealed.set(tag, sealed.length - TAG_BYTES)
   const wrappedKey = decodeField(encrypted_aes_key, 'encrypted_aes_key')
-  return { parts: { ciphertext, nonce, wrappedKey }, algorithm, extra }
-}
-
-/** `make`, called at most once: later calls return its value or throw its error again. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | { error: unknown } | undefined
-  return () => {
-    if (!made) {
-      try {
-        made = { value: make() }
-      } catch (error) {
-        made = { error }
-      }
-    }
-    if ('error' in made) throw made.error
-    return made.value
-  }
+  return { parts: { ciphertext: sealed, nonce, wrappedKey }, algorithm, extra }
 }
 
 /**
  * The fast path for big packages: cuts the ciphertext's base64 (13 MB for a 10 MiB payload) out of
  * the wire bytes, so only the rest, a few hundred bytes, goes through UTF-8 decoding, `JSON.parse`
- * and the schema, and the base64 is decoded from the bytes as they are ({@link decodeCut}).
- * `undefined` whenever the cut cannot be proven exact: the caller then parses the whole package,
- * which accepts and refuses exactly what a JSON parser does, with its own errors.
+ * and the schema, and the base64 is decoded from the bytes as they are. `undefined` whenever the
+ * cut cannot be proven exact or the cut-out text is not plain base64: the caller then parses the
+ * whole package, which accepts and refuses exactly what a JSON parser does, with its own errors.
  *
  * The closing quote is looked for in the last 4 KiB only: scanning 13 MB for it cost more than the
  * rest of the parse. A quote found too late leaves a quote in the span, which the strict decode
@@ -208,7 +159,7 @@ function once<T>(make: () => T): () => T {
  * quote, backslash or control character) gives the same JSON with that one string filled in. The
  * cut sits between ASCII bytes, so decoding the two pieces is decoding the whole.
  */
-function cutCiphertext(bytes: Uint8Array): Cut | undefined {
+function cutCiphertext(bytes: Uint8Array, inPlace = false): { rest: unknown; ciphertext: Uint8Array } | undefined {
   const key = CIPHERTEXT_START.exec(lenient.decode(bytes.subarray(0, 1024)))
   if (!key) return undefined
   const start = key[0].length
@@ -219,32 +170,10 @@ function cutCiphertext(bytes: Uint8Array): Cut | undefined {
   if (/[\\\uFFFD]/.test(rest) || rest.indexOf('"ciphertext"') !== rest.lastIndexOf('"ciphertext"')) return undefined
   const value = parseJson(rest) as { encrypted_payload?: { ciphertext?: unknown } } | null | undefined
   if (value?.encrypted_payload?.ciphertext !== '') return undefined
-  return { rest: value, start, end }
-}
-
-interface Cut {
-  rest: unknown
-  start: number
-  end: number
-}
-
-/**
- * Decodes the cut-out ciphertext (into the bytes' start when `inPlace`) for a deferred or in-place
- * parse. Cut-out text that is not plain base64 means a malformed package when decoded in place (the
- * bytes are gone), else the whole parse decides; as the other fields were taken from the rest before
- * (the unwrap already runs on its key), that parse must agree with the rest on all of them, or the
- * package is refused as malformed. An exact cut always agrees (see {@link cutCiphertext}); what
- * fails is a package that also reads as another one, such as duplicate members past the cut.
- */
-function decodeCut(bytes: Uint8Array, cut: Cut, inPlace = false): Uint8Array {
-  const ciphertext = decodeWithTagRoom(bytes.subarray(cut.start, cut.end), inPlace ? bytes : undefined)
-  if (ciphertext) return ciphertext
-  if (inPlace) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
-  const value = parseWhole(bytes) as PackageFields
-  const { ciphertext: whole } = validate(value).parts as SealedParts
-  value.encrypted_payload.ciphertext = ''
-  if (JSON.stringify(value) !== JSON.stringify(cut.rest)) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
-  return whole
+  const ciphertext = decodeWithTagRoom(bytes.subarray(start, end), inPlace ? bytes : undefined)
+  // Decoding in place overwrote the bytes a full parse would need.
+  if (!ciphertext && inPlace) throw new ProtocolError(CIPHERTEXT_NOT_BASE64)
+  return ciphertext && { rest: value, ciphertext }
 }
 
 /** Decodes padded standard base64 into a new buffer with {@link TAG_BYTES} to spare at its end. */

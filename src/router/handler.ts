@@ -142,9 +142,8 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     let plaintext: Uint8Array
     let bound: boolean
     try {
-      // The body is this handler's own: the ciphertext is decoded over it (see parsePackage), by
-      // `open`, while the RSA unwrap runs.
-      const { parts, extra } = parsePackage(body, { inPlace: true, deferCiphertext: true })
+      // The body is this handler's own: the ciphertext is decoded over it (see parsePackage).
+      const { parts, extra } = parsePackage(body, { inPlace: true })
       const marker = extra[KEY_BINDING_FIELD]
       bound = marker !== undefined
       if (bound && (!keyBinding || marker !== KEY_BINDING_VERSION)) return fail(400, `Unsupported ${KEY_BINDING_FIELD}`)

@@ -20,7 +20,8 @@ const entries = {
   // What `#platform/…` resolves to, per package.json `"imports"` conditions: Node's Buffer codecs
   // under `node`, the web codecs with Deno's and Bun's additions under `deno` and `bun`, Node's
   // streaming AES-GCM under `node` and `bun`, the web APIs everywhere else; the streamed upload
-  // everywhere but under `browser`. Bundlers pick one, so browser builds never see the others.
+  // everywhere but under `browser`, and the sliced JSON text too. Bundlers pick one, so browser
+  // builds never see the others.
   'platform/bytes-node': 'src/platform/bytes-node.ts',
   'platform/bytes-web': 'src/platform/bytes-web.ts',
   'platform/bytes-bun': 'src/platform/bytes-bun.ts',
@@ -30,6 +31,8 @@ const entries = {
   'platform/aes-gcm-web': 'src/platform/aes-gcm-web.ts',
   'platform/upload-stream': 'src/platform/upload-stream.ts',
   'platform/upload-stream-browser': 'src/platform/upload-stream-browser.ts',
+  'platform/json-utf8': 'src/platform/json-utf8.ts',
+  'platform/json-utf8-browser': 'src/platform/json-utf8-browser.ts',
   // The PEM private-key codec, loaded on first use (src/crypto/pkcs8-lazy.ts): an entry of its own,
   // so every lazy import of it is an import of this one file, which the script-tag build
   // recognises by module id whichever chunk the codec's code lands in.

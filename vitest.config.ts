@@ -9,6 +9,7 @@ export default defineConfig({
       '#platform/bytes': fileURLToPath(new URL('./src/platform/bytes-node.ts', import.meta.url)),
       '#platform/aes-gcm': fileURLToPath(new URL('./src/platform/aes-gcm-node.ts', import.meta.url)),
       '#platform/upload-stream': fileURLToPath(new URL('./src/platform/upload-stream.ts', import.meta.url)),
+      '#platform/json-utf8': fileURLToPath(new URL('./src/platform/json-utf8.ts', import.meta.url)),
     },
   },
   test: {

@@ -1,6 +1,7 @@
 /**
- * `JSON.stringify(value)`, handed out in pieces whose concatenation is exactly that text, so that
- * no long string is built on the way to UTF-8.
+ * A JSON value as UTF-8 in a buffer with room for its sealed package, with no long string built on
+ * the way: `JSON.stringify(value)`'s text is handed out in pieces whose concatenation is exactly
+ * that text, and each piece is encoded where it lands.
  *
  * Why: V8 returns a long JSON text as a rope of 16 KiB parts, and every API that reads it
  * (`TextEncoder`, `Buffer`) first copies it into one flat string: for a 10 MiB prompt in Node 20,
@@ -14,8 +15,15 @@
  * a replacer that swaps each long string for a marker; each marker's place then gets that string's
  * JSON, slice by slice. A slice never ends between the halves of a surrogate pair, which would
  * escape them as two lone halves.
+ *
+ * package.json `"imports"` maps `#platform/json-utf8` here everywhere but under the `browser`
+ * condition, which gets `json-utf8-browser.ts` (the text whole, as before): pages seldom send
+ * 10 MiB, and page bundles have a size budget. Workers (`workerd`, `worker`, `edge-light`) come here.
  */
 import { randomId } from '../crypto/random.js'
+import { utf8Encoder as encoder } from '../crypto/utf8.js'
+import { packageCapacity } from '../protocol/package.js'
+import type * as Browser from './json-utf8-browser.js'
 
 /** A string this long (UTF-16 units) is stringified in slices. */
 const LONG_STRING_CHARS = 64 * 1024
@@ -24,8 +32,8 @@ const SLICE_CHARS = 32 * 1024
 /** Values the search for a long string looks at before giving up (a plain stringify then). */
 const SEARCH_BUDGET = 4096
 
-/** A JSON text in pieces (see the module comment). */
-export interface JsonText {
+/** A JSON text in pieces whose concatenation is the text. */
+interface JsonText {
   /** The text's length in UTF-16 units when `exact`; else the length it would have if its long strings had nothing to escape. */
   length: number
   exact: boolean
@@ -89,4 +97,39 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
   const proto = Object.getPrototypeOf(value)
   return proto === Object.prototype || proto === null
+}
+
+/**
+ * `value` as UTF-8 JSON at the start of a buffer with room for its package (see
+ * {@link packageCapacity}), so the package can be written over it: one buffer instead of two, and
+ * no plaintext left behind. A text over `limit` bytes only gets the room to show it is over.
+ *
+ * The text comes in pieces ({@link jsonText}). When its length is only known up to the escapes of
+ * its long strings, the room has an eighth more, untouched (so no memory) unless needed. Text whose
+ * package still does not fit (CJK: 3 bytes per character; JSON pasted into a prompt, a third of it
+ * quotes) is finished piece by piece and then copied, every copy wiped, into a room of the right size.
+ */
+export const encodeJsonWithPackageRoom: typeof Browser.encodeJsonWithPackageRoom = (value, limit = Number.POSITIVE_INFINITY) => {
+  const json = jsonText(value)
+  const room = new Uint8Array(packageCapacity(Math.min(json.exact ? json.length : json.length * 1.125, limit)))
+  let at = 0
+  const rest: Uint8Array[] = []
+  json.forEachPiece((piece) => {
+    if (rest.length > 0) return void rest.push(encoder.encode(piece))
+    const { read, written } = encoder.encodeInto(piece, room.subarray(at))
+    at += written
+    if (read < piece.length) rest.push(encoder.encode(piece.slice(read)))
+  })
+  if (rest.length === 0 && (room.length >= packageCapacity(at) || at > limit)) return room.subarray(0, at)
+  let length = at
+  for (const bytes of rest) length += bytes.length
+  const whole = new Uint8Array(length > limit ? length : packageCapacity(length)).subarray(0, length)
+  whole.set(room.subarray(0, at))
+  room.fill(0, 0, at)
+  for (const bytes of rest) {
+    whole.set(bytes, at)
+    at += bytes.length
+    bytes.fill(0)
+  }
+  return whole
 }

@@ -55,6 +55,7 @@ afterAll(async () => {
 describe('chromium: nomyo-secure bundled for the browser', () => {
   it('resolves through the "browser" condition to dist/runtime/browser.js, without file keys', () => {
     expect(modules.filter((id) => id.includes('/dist/runtime/'))).toEqual([join(REPO_ROOT, 'dist/runtime/browser.js')])
+    expect(modules.filter((id) => id.includes('/dist/platform/json-utf8'))).toEqual([join(REPO_ROOT, 'dist/platform/json-utf8-browser.js')])
     expect(reports.bundled?.exports).toContain('IndexedDBKeyStore')
     expect(reports.bundled?.exports).not.toContain('FileKeyStore')
   })

@@ -41,6 +41,8 @@ afterAll(async () => {
 describe('workerd: nomyo-secure in a bundled Worker', () => {
   it('resolves through the "workerd" condition to dist/runtime/workers.js, without file keys', () => {
     expect(modules.filter((id) => id.includes('/dist/runtime/'))).toEqual([join(REPO_ROOT, 'dist/runtime/workers.js')])
+    // The sliced JSON text: a 10 MiB prompt is not copied once more in a 128 MB isolate.
+    expect(modules.filter((id) => id.includes('/dist/platform/json-utf8'))).toEqual([join(REPO_ROOT, 'dist/platform/json-utf8.js')])
     expect(report?.exports).not.toContain('FileKeyStore')
     expect(report?.userAgent).toBe('Cloudflare-Workers')
   })

@@ -12,6 +12,7 @@ import { roundTripCases } from './cases/round-trip.ts'
 import { securityCases } from './cases/security.ts'
 import { base64Cases } from './cases/base64.ts'
 import { utf8Cases } from './cases/utf8.ts'
+import { longPromptCases } from './cases/long-prompt.ts'
 import { wireVectorCases } from './cases/wire-vectors.ts'
 import type { Case, CaseResult, SuiteContext, VectorData } from './types.ts'
 
@@ -29,6 +30,7 @@ export function suite(vectors: VectorData, options: { files?: boolean } = {}): C
     ...wireVectorCases(vectors),
     ...utf8Cases,
     ...base64Cases,
+    ...longPromptCases,
     ...keyFileCases(vectors.keys.files),
     ...errorCases,
     ...securityCases,

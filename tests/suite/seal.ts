@@ -1,6 +1,7 @@
 /**
  * Seals any bytes to a public key the way a router seals an answer (DESIGN.md section 1), so a case
  * can hand the client an answer that no well-behaved router would write: plaintext that is not UTF-8.
+ * And opens a package the way a router opens a request, to read the exact bytes a client sealed.
  * Plain WebCrypto, as every runtime of the suite has it.
  */
 
@@ -31,9 +32,24 @@ export async function sealBytes(publicPem: string, plaintext: Uint8Array): Promi
   return new TextEncoder().encode(JSON.stringify(pkg))
 }
 
+/** The plaintext bytes of the package `bytes`, opened with the PKCS#8 PEM `privatePem`. */
+export async function openBytes(privatePem: string, bytes: Uint8Array): Promise<Uint8Array> {
+  const { subtle } = globalThis.crypto
+  const pkg = JSON.parse(new TextDecoder().decode(bytes))
+  const key = await subtle.importKey('pkcs8', derOf(privatePem), RSA, false, ['decrypt'])
+  const aesKey = await subtle.decrypt(RSA, key, unbase64(pkg.encrypted_aes_key))
+  const aes = await subtle.importKey('raw', aesKey, 'AES-GCM', false, ['decrypt'])
+  const sealed = new Uint8Array([...unbase64(pkg.encrypted_payload.ciphertext), ...unbase64(pkg.encrypted_payload.tag)])
+  return new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: unbase64(pkg.encrypted_payload.nonce) }, aes, sealed))
+}
+
+function unbase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0))
+}
+
 function derOf(pem: string): Uint8Array {
   const body = pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
-  return Uint8Array.from(atob(body), (char) => char.charCodeAt(0))
+  return unbase64(body)
 }
 
 /** Standard padded base64; in slices (a multiple of 3 bytes) so that a large payload stays cheap. */

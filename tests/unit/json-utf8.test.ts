@@ -1,13 +1,13 @@
 /**
- * The JSON text in pieces (`src/protocol/json-text.ts`) and its UTF-8 with package room
- * (`encodeJsonWithPackageRoom`): the bytes are JSON.stringify's, exactly, whatever the payload holds
- * (escapes, surrogate pairs and lone halves at the slice edges, toJSON, several long strings), and
- * text that outgrows its room leaves no plaintext behind.
+ * The JSON text in pieces and its UTF-8 with package room (`src/platform/json-utf8.ts`): the bytes
+ * are JSON.stringify's, exactly, whatever the payload holds (escapes, surrogate pairs and lone halves
+ * at the slice edges, toJSON, several long strings), and text that outgrows its room leaves no
+ * plaintext behind. The browser version (`json-utf8-browser.ts`, the text whole) writes the same bytes.
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { jsonText } from '../../src/protocol/json-text.js'
-import { encodeJsonWithPackageRoom } from '../../src/protocol/plaintext.js'
+import { encodeJsonWithPackageRoom, jsonText } from '../../src/platform/json-utf8.js'
+import * as browser from '../../src/platform/json-utf8-browser.js'
 import { packageCapacity } from '../../src/protocol/package.js'
 import { utf8Encoder } from '../../src/crypto/utf8.js'
 
@@ -133,5 +133,17 @@ describe('encodeJsonWithPackageRoom', () => {
   it('gives JSON-heavy text (a third of it quotes) a room for its package as well', () => {
     const bytes = sameBytes({ content: '{"k": "v"},'.repeat(LONG / 8) })
     expect(bytes.buffer.byteLength).toBeGreaterThanOrEqual(packageCapacity(bytes.length))
+  })
+})
+
+describe('the browser version (the text whole)', () => {
+  it('writes the same bytes, with room for the package when the text fits', () => {
+    for (const value of [{ a: 1 }, { content: 'x'.repeat(LONG) }, { content: '😀"\n'.repeat(LONG / 4) }, { wide: '秘密'.repeat(LONG) }]) {
+      const whole = browser.encodeJsonWithPackageRoom(value)
+      expect(Buffer.from(whole).equals(Buffer.from(encodeJsonWithPackageRoom(value)))).toBe(true)
+      expect(Buffer.from(whole).equals(Buffer.from(JSON.stringify(value)))).toBe(true)
+    }
+    const ascii = browser.encodeJsonWithPackageRoom({ content: 'x'.repeat(LONG) })
+    expect(ascii.buffer.byteLength).toBeGreaterThanOrEqual(packageCapacity(ascii.length))
   })
 })

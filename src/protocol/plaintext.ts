@@ -2,7 +2,6 @@
  * The plaintext of a package: the JSON payload as UTF-8 bytes and back. The request is encoded into
  * a buffer with room for its sealed package, so the client can write the package over it.
  */
-export { encodeJsonWithPackageRoom }
 import { ProtocolError } from '../errors.js'
 import { decodeUtf8 } from '../crypto/utf8.js'
 import { releaseBuffer } from '../crypto/release.js'

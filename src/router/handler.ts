@@ -7,7 +7,7 @@
 import { open, seal } from '../crypto/hybrid.js'
 import { exportPublicKeyPem } from '../crypto/rsa.js'
 import { encodePackage, parsePackage } from '../protocol/package.js'
-import { encodeJsonWithPackageRoom } from '../protocol/plaintext.js'
+import { encodeJsonWithPackageRoom } from '#platform/json-utf8'
 import { decodeUtf8 } from '../crypto/utf8.js'
 import { releaseBuffer } from '../crypto/release.js'
 import * as P from '../protocol/constants.js'

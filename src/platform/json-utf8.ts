@@ -1,6 +1,6 @@
 /**
- * A JSON value as UTF-8 in a buffer with room for its sealed package, with no long string built on
- * the way: `JSON.stringify(value)`'s text is handed out in pieces whose concatenation is exactly
+ * A JSON value as UTF-8 in a buffer with room to spare (for its sealed package), with no long string
+ * built on the way: `JSON.stringify(value)`'s text is handed out in pieces whose concatenation is exactly
  * that text, and each piece is encoded where it lands.
  *
  * Why: V8 returns a long JSON text as a rope of 16 KiB parts, and every API that reads it
@@ -22,7 +22,6 @@
  */
 import { randomId } from '../crypto/random.js'
 import { utf8Encoder as encoder } from '../crypto/utf8.js'
-import { packageCapacity } from '../protocol/package.js'
 import type * as Browser from './json-utf8-browser.js'
 
 /** A string this long (UTF-16 units) is stringified in slices. */
@@ -105,32 +104,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `value` as UTF-8 JSON at the start of a buffer with room for its package (see
- * {@link packageCapacity}), so the package can be written over it: one buffer instead of two, and
- * no plaintext left behind. A text over `limit` bytes only gets the room to show it is over.
+ * `value` as UTF-8 JSON at the start of a buffer of `room(bytes)` bytes for its `bytes` of UTF-8
+ * (the package's capacity, `packageCapacity`, so the package can be written over it: one buffer
+ * instead of two, and no plaintext left behind). A text over `limit` bytes only gets the room to
+ * show it is over.
  *
  * The text comes in pieces ({@link jsonText}). When its length is only known up to the escapes of
  * its long strings, the room has an eighth more, untouched (so no memory) unless needed. Text whose
  * package still does not fit (CJK: 3 bytes per character; JSON pasted into a prompt, a third of it
  * quotes) is finished piece by piece and then copied, every copy wiped, into a room of the right size.
  */
-export const encodeJsonWithPackageRoom: typeof Browser.encodeJsonWithPackageRoom = (value, limit = Number.POSITIVE_INFINITY) => {
+export const encodeJsonWithRoom: typeof Browser.encodeJsonWithRoom = (value, room, limit = Number.POSITIVE_INFINITY) => {
   const json = jsonText(value)
-  const room = new Uint8Array(packageCapacity(Math.min(json.exact ? json.length : json.length * SPARE, limit)))
+  const into = new Uint8Array(room(Math.min(json.exact ? json.length : json.length * SPARE, limit)))
   let at = 0
   const rest: Uint8Array[] = []
   json.forEachPiece((piece) => {
     if (rest.length > 0) return void rest.push(encoder.encode(piece))
-    const { read, written } = encoder.encodeInto(piece, room.subarray(at))
+    const { read, written } = encoder.encodeInto(piece, into.subarray(at))
     at += written
     if (read < piece.length) rest.push(encoder.encode(piece.slice(read)))
   })
-  if (rest.length === 0 && (room.length >= packageCapacity(at) || at > limit)) return room.subarray(0, at)
+  if (rest.length === 0 && (into.length >= room(at) || at > limit)) return into.subarray(0, at)
   let length = at
   for (const bytes of rest) length += bytes.length
-  const whole = new Uint8Array(length > limit ? length : packageCapacity(length)).subarray(0, length)
-  whole.set(room.subarray(0, at))
-  room.fill(0, 0, at)
+  const whole = new Uint8Array(length > limit ? length : room(length)).subarray(0, length)
+  whole.set(into.subarray(0, at))
+  into.fill(0, 0, at)
   for (const bytes of rest) {
     whole.set(bytes, at)
     at += bytes.length

@@ -5,7 +5,8 @@
 import { ProtocolError } from '../errors.js'
 import { decodeUtf8 } from '../crypto/utf8.js'
 import { releaseBuffer } from '../crypto/release.js'
-import { encodeJsonWithPackageRoom } from '#platform/json-utf8'
+import { encodeJsonWithRoom } from '#platform/json-utf8'
+import { packageCapacity } from './package.js'
 import { MAX_PLAINTEXT_BYTES } from './constants.js'
 
 /**
@@ -14,7 +15,7 @@ import { MAX_PLAINTEXT_BYTES } from './constants.js'
  */
 export function encodePlaintext(payload: Record<string, unknown>): Uint8Array {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new TypeError('The payload must be a JSON object')
-  const bytes = encodeJsonWithPackageRoom(payload, MAX_PLAINTEXT_BYTES)
+  const bytes = encodeJsonWithRoom(payload, packageCapacity, MAX_PLAINTEXT_BYTES)
   if (bytes.length > MAX_PLAINTEXT_BYTES) {
     bytes.fill(0)
     throw new RangeError(`The request is ${bytes.length} bytes; the protocol allows at most ${MAX_PLAINTEXT_BYTES} (10 MiB)`)

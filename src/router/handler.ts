@@ -6,8 +6,8 @@
  */
 import { open, seal } from '../crypto/hybrid.js'
 import { exportPublicKeyPem } from '../crypto/rsa.js'
-import { encodePackage, parsePackage } from '../protocol/package.js'
-import { encodeJsonWithPackageRoom } from '#platform/json-utf8'
+import { encodePackage, packageCapacity, parsePackage } from '../protocol/package.js'
+import { encodeJsonWithRoom } from '#platform/json-utf8'
 import { decodeUtf8 } from '../crypto/utf8.js'
 import { releaseBuffer } from '../crypto/release.js'
 import * as P from '../protocol/constants.js'
@@ -186,7 +186,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
     try {
       // The package is written over the answer's UTF-8 when it fits (WebCrypto copied it, Node's
       // cipher sealed over it): one buffer, and no plaintext left behind, so nothing to zero then.
-      answerBytes = encodeJsonWithPackageRoom(answer)
+      answerBytes = encodeJsonWithRoom(answer, packageCapacity)
       const aad = bound ? keyBindingAad('response', clientKey.spkiSha256, payloadId) : undefined
       const parts = await seal(answerBytes, clientKey.key, aad, { consume: true })
       // processed_at travels outside the seal, as in the reference format: it is not authenticated.

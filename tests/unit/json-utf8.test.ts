@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { encodeJsonWithPackageRoom, jsonText } from '../../src/platform/json-utf8.js'
+import { encodeJsonWithRoom, jsonText } from '../../src/platform/json-utf8.js'
 import * as browser from '../../src/platform/json-utf8-browser.js'
 import { packageCapacity } from '../../src/protocol/package.js'
 import { utf8Encoder } from '../../src/crypto/utf8.js'
@@ -22,7 +22,7 @@ const joined = (value: unknown) => {
 }
 
 const sameBytes = (value: unknown) => {
-  const bytes = encodeJsonWithPackageRoom(value)
+  const bytes = encodeJsonWithRoom(value, packageCapacity)
   expect(Buffer.from(bytes).equals(Buffer.from(JSON.stringify(value)))).toBe(true)
   return bytes
 }
@@ -99,7 +99,7 @@ describe('jsonText', () => {
   })
 })
 
-describe('encodeJsonWithPackageRoom', () => {
+describe('encodeJsonWithRoom', () => {
   afterEach(() => vi.restoreAllMocks())
 
   it('writes the UTF-8 of JSON.stringify into a buffer with room for the package', () => {
@@ -139,11 +139,11 @@ describe('encodeJsonWithPackageRoom', () => {
 describe('the browser version (the text whole)', () => {
   it('writes the same bytes, with room for the package when the text fits', () => {
     for (const value of [{ a: 1 }, { content: 'x'.repeat(LONG) }, { content: '😀"\n'.repeat(LONG / 4) }, { wide: '秘密'.repeat(LONG) }]) {
-      const whole = browser.encodeJsonWithPackageRoom(value)
-      expect(Buffer.from(whole).equals(Buffer.from(encodeJsonWithPackageRoom(value)))).toBe(true)
+      const whole = browser.encodeJsonWithRoom(value, packageCapacity)
+      expect(Buffer.from(whole).equals(Buffer.from(encodeJsonWithRoom(value, packageCapacity)))).toBe(true)
       expect(Buffer.from(whole).equals(Buffer.from(JSON.stringify(value)))).toBe(true)
     }
-    const ascii = browser.encodeJsonWithPackageRoom({ content: 'x'.repeat(LONG) })
+    const ascii = browser.encodeJsonWithRoom({ content: 'x'.repeat(LONG) }, packageCapacity)
     expect(ascii.buffer.byteLength).toBeGreaterThanOrEqual(packageCapacity(ascii.length))
   })
 })

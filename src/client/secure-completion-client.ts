@@ -262,7 +262,7 @@ export class SecureCompletionClient {
       throw error
     }
     const marker = aad && { [KEY_BINDING_FIELD]: KEY_BINDING_VERSION }
-    const sealed = encodePackage(parts, marker, new Uint8Array(plaintext.buffer, plaintext.byteOffset))
+    const sealed = encodePackage(parts, marker, new Uint8Array(plaintext.buffer))
     // WebCrypto's ciphertext is dead once its base64 is written (Node's lives in `sealed`'s buffer).
     if (parts.ciphertext.buffer !== sealed.buffer) releaseBuffer(parts.ciphertext)
     // A package that did not fit went elsewhere (a key over 8192 bits, or mostly non-ASCII text).

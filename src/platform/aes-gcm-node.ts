@@ -15,6 +15,7 @@
  */
 import { KeyObject, createCipheriv, createDecipheriv } from 'node:crypto'
 import { releaseBuffer } from '../crypto/release.js'
+import { ciphertextLead } from '../protocol/ciphertext-lead.js'
 import type * as Web from './aes-gcm-web.js'
 
 const TAG_BYTES = 16
@@ -44,12 +45,12 @@ export const gcmEncrypt: typeof Web.gcmEncrypt = async (key, iv, additionalData,
   streamInto(cipher, data, out)
   cipher.final()
   out.set(cipher.getAuthTag(), data.length)
-  if (!inPlace) return out
-  // Moved ahead just far enough that a package written from the plaintext's start (4 bytes of
-  // base64 per 3 read, after a head of under 256 bytes) never catches up with it (see encodePackage),
-  // or to the buffer's end if that is nearer. Not further: room past it may be spare, and pages
-  // never written cost no memory.
-  const at = Math.min(data.byteOffset + Math.ceil(data.length / 3) + 256, buffer.byteLength - out.length)
+  // Where a package written from the buffer's start never catches up with it (ciphertextLead):
+  // where it is, if the plaintext was put far enough in; else moved there, or to the buffer's end if
+  // that is nearer. Not further: room past it may be spare, and pages never written cost no memory.
+  const lead = ciphertextLead(data.length)
+  if (!inPlace || data.byteOffset >= lead) return out
+  const at = Math.min(lead, buffer.byteLength - out.length)
   const whole = new Uint8Array(buffer)
   whole.copyWithin(at, out.byteOffset, out.byteOffset + out.length)
   return whole.subarray(at, at + out.length)

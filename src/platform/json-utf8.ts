@@ -22,6 +22,7 @@
  */
 import { randomId } from '../crypto/random.js'
 import { utf8Encoder as encoder } from '../crypto/utf8.js'
+import { ciphertextLead } from '../protocol/ciphertext-lead.js'
 import type * as Browser from './json-utf8-browser.js'
 
 /** A string this long (UTF-16 units) is stringified in slices. */
@@ -104,20 +105,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `value` as UTF-8 JSON at the start of a buffer of `room(bytes)` bytes for its `bytes` of UTF-8
- * (the package's capacity, `packageCapacity`, so the package can be written over it: one buffer
- * instead of two, and no plaintext left behind). A text over `limit` bytes only gets the room to
- * show it is over.
+ * `value` as UTF-8 JSON in a buffer of `room(bytes)` bytes for its `bytes` of UTF-8 (the package's
+ * capacity, `packageCapacity`, so the package can be written over it: one buffer instead of two,
+ * and no plaintext left behind), at its `ciphertextLead`: where Node's cipher seals it with no
+ * move, and where the package, as long as the text at least, still covers it. A text over `limit`
+ * bytes only gets the room to show it is over.
  *
  * The text comes in pieces ({@link jsonText}). When its length is only known up to the escapes of
- * its long strings, the room has an eighth more, untouched (so no memory) unless needed. Text whose
- * package still does not fit (CJK: 3 bytes per character; JSON pasted into a prompt, a third of it
- * quotes) is finished piece by piece and then copied, every copy wiped, into a room of the right size.
+ * its long strings, the room has an eighth more, untouched (so no memory) unless needed, and the
+ * lead is the one for the lower bound. Text whose package still does not fit (CJK: 3 bytes per
+ * character; JSON pasted into a prompt, a third of it quotes) is finished piece by piece and then
+ * copied, every copy wiped, to the start of a room of the right size.
  */
 export const encodeJsonWithRoom: typeof Browser.encodeJsonWithRoom = (value, room, limit = Number.POSITIVE_INFINITY) => {
   const json = jsonText(value)
-  const into = new Uint8Array(room(Math.min(json.exact ? json.length : json.length * SPARE, limit)))
-  let at = 0
+  // A lower bound of the UTF-8's length: one byte per UTF-16 unit at least.
+  const least = Math.min(json.length, limit)
+  const into = new Uint8Array(room(json.exact ? least : least * SPARE))
+  const start = ciphertextLead(least)
+  let at = start
   const rest: Uint8Array[] = []
   json.forEachPiece((piece) => {
     if (rest.length > 0) return void rest.push(encoder.encode(piece))
@@ -125,12 +131,13 @@ export const encodeJsonWithRoom: typeof Browser.encodeJsonWithRoom = (value, roo
     at += written
     if (read < piece.length) rest.push(encoder.encode(piece.slice(read)))
   })
-  if (rest.length === 0 && (into.length >= room(at) || at > limit)) return into.subarray(0, at)
-  let length = at
+  if (rest.length === 0 && (into.length >= room(at - start) || at - start > limit)) return into.subarray(start, at)
+  let length = at - start
   for (const bytes of rest) length += bytes.length
   const whole = new Uint8Array(length > limit ? length : room(length)).subarray(0, length)
-  whole.set(into.subarray(0, at))
-  into.fill(0, 0, at)
+  whole.set(into.subarray(start, at))
+  into.fill(0, start, at)
+  at -= start
   for (const bytes of rest) {
     whole.set(bytes, at)
     at += bytes.length

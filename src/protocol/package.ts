@@ -70,11 +70,11 @@ export function packageCapacity(plaintextBytes: number): number {
  * payload no 13 MB string is built, scanned by `JSON.stringify` or re-encoded as UTF-8.
  *
  * The package is written at the start of `into` when it fits (see {@link packageCapacity}), and the
- * result is then a view of it; otherwise into a new buffer. The ciphertext may lie in `into` itself,
- * ahead of its start (Node's cipher seals over the plaintext and moves it there): the base64 written
- * from the start, 4 bytes per 3 read, never catches up with the bytes still to be read, as long as
- * the ciphertext starts a third of its length (plus the package's head) in, or `into` has room for
- * the whole package beside the ciphertext's 16-byte tag and the ciphertext ends where `into` does.
+ * result is then a view of it; otherwise into a new buffer. The ciphertext may lie in `into` itself
+ * (Node's cipher seals over the plaintext): the base64 written from the start, 4 bytes per 3 read,
+ * never catches up with the bytes still to be read, as long as the ciphertext starts at its
+ * `ciphertextLead` or further in, or `into` has room for the whole package beside the ciphertext's
+ * 16-byte tag and the ciphertext ends where `into` does.
  */
 export function encodePackage(parts: SealedParts, extra?: Record<string, unknown>, into?: Uint8Array): Uint8Array {
   const split = parts.ciphertext.length - TAG_BYTES

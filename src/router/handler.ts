@@ -192,7 +192,7 @@ export function createSecureRouter(options: SecureRouterOptions): (request: Requ
       // processed_at travels outside the seal, as in the reference format: it is not authenticated.
       const extra: Record<string, unknown> = { processed_at: Date.now() / 1000 }
       if (bound) extra[KEY_BINDING_FIELD] = KEY_BINDING_VERSION
-      const sealed = encodePackage(parts, extra, new Uint8Array(answerBytes.buffer, answerBytes.byteOffset))
+      const sealed = encodePackage(parts, extra, new Uint8Array(answerBytes.buffer))
       // WebCrypto's ciphertext is dead once its base64 is written (Node's lives in `sealed`'s buffer).
       if (parts.ciphertext.buffer !== sealed.buffer) releaseBuffer(parts.ciphertext)
       if (sealed.buffer === answerBytes.buffer) answerBytes = undefined

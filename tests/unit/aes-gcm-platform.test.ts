@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest'
 import * as nodeGcm from '../../src/platform/aes-gcm-node.js'
 import * as webGcm from '../../src/platform/aes-gcm-web.js'
-import { encodePackage, parsePackage } from '../../src/protocol/package.js'
-import { packageCapacity } from '../../src/protocol/package.js'
+import { encodePackage, packageCapacity, parsePackage } from '../../src/protocol/package.js'
+import { ciphertextLead } from '../../src/protocol/ciphertext-lead.js'
 
 const paths = { node: nodeGcm, web: webGcm }
 const subtle = globalThis.crypto.subtle
@@ -106,6 +106,18 @@ describe('encodePackage with the ciphertext sealed over its own buffer', () => {
       expect(same(await nodeGcm.gcmDecrypt(key, iv, undefined, parsePackage(written).parts.ciphertext, false), payload(size))).toBe(true)
     },
   )
+
+  it('leaves a plaintext put far enough in (ciphertextLead) where it is: nothing to move', async () => {
+    const size = 300_000
+    const room = new Uint8Array(packageCapacity(size))
+    const at = ciphertextLead(size)
+    room.set(payload(size), at)
+    const sealed = await nodeGcm.gcmEncrypt(key, iv, undefined, room.subarray(at, at + size), true)
+    expect([sealed.buffer === room.buffer, sealed.byteOffset]).toEqual([true, at])
+    const parts = { ciphertext: sealed, nonce: iv, wrappedKey: new Uint8Array(512).fill(9) }
+    const expected = encodePackage({ ...parts, ciphertext: sealed.slice() })
+    expect(same(encodePackage(parts, undefined, room), expected)).toBe(true)
+  })
 
   it('moves the ciphertext no further than the writes need: spare room past it stays untouched', async () => {
     const size = 300_000

@@ -26,8 +26,8 @@ const RSA_OAEP = { name: 'RSA-OAEP' } as const
  * `additionalData` is authenticated by the GCM tag but not carried (key binding).
  *
  * With `consume`, the plaintext's buffer (from the plaintext on) is the caller's to overwrite: where
- * the platform can (Node, Bun) and the buffer has 16 bytes to spare, the plaintext is sealed over
- * and `ciphertext` is moved ahead in the buffer (see `#platform/aes-gcm`).
+ * the platform can (Node, Bun) and the buffer has 16 bytes to spare, the plaintext is sealed over:
+ * `ciphertext` is where it was, or moved ahead to its `ciphertextLead` (see `#platform/aes-gcm`).
  */
 export async function seal(
   plaintext: Uint8Array,

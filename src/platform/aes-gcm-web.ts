@@ -21,8 +21,8 @@ export const EXTRACTABLE_AES_KEY: boolean = false
 
 /**
  * `data` sealed under `key`: ciphertext‖tag (16 bytes). With `consume`, `data`'s buffer from `data`
- * on is the caller's to overwrite (the Node path seals over it and moves the ciphertext ahead,
- * out of the way of a package written from the start); here it is left as it is.
+ * on is the caller's to overwrite (the Node path seals over it, moving the ciphertext ahead if it
+ * is not out of the way of a package written from the buffer's start); here it is left as it is.
  */
 export const gcmEncrypt = (
   key: CryptoKey,

@@ -12,7 +12,7 @@
 import * as quanta from './base64-quanta.js'
 import type * as Web from './bytes-web.js'
 
-export { BASE64_SLICE_BYTES, asciiText, decodeUtf8, nodeBase64, releaseChunk } from './bytes-web.js'
+export { BASE64_SLICE_BYTES, asciiText, decodeUtf8, nodeBase64, releaseChunk, writeJsonContent } from './bytes-web.js'
 
 // Typed as the web module's optional codecs, so code checked against this file (JSR serves it to
 // Deno) still tests for them as it must elsewhere.

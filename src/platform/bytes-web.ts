@@ -43,6 +43,14 @@ export const releaseChunk: ((chunk: Uint8Array) => void) | undefined = undefined
  */
 export const BASE64_SLICE_BYTES = 3 * 0x6000
 
+/**
+ * Writes the JSON escape of `content` (a slice of a long string, without quotes) as UTF-8 into
+ * `into` at `at`; returns the bytes written, or -1 when it cannot vouch for the text (then the bytes
+ * from `at` on are zeros, and the caller uses `JSON.stringify`). Node's and Bun's (`ascii-json.ts`),
+ * where `JSON.stringify` is slow; none here: recent V8 (Deno, workerd) stringifies faster than it.
+ */
+export const writeJsonContent: ((content: string, into: Uint8Array, at: number) => number) | undefined = undefined
+
 /** UTF-8 with U+FFFD for invalid bytes (stateless without `stream`, so one serves every call). */
 const lenient = new TextDecoder()
 

@@ -23,6 +23,7 @@
 import { randomId } from '../crypto/random.js'
 import { utf8Encoder as encoder } from '../crypto/utf8.js'
 import { ciphertextLead } from '../protocol/ciphertext-lead.js'
+import { writeJsonContent } from '#platform/bytes'
 import type * as Browser from './json-utf8-browser.js'
 
 /** A string this long (UTF-16 units) is stringified in slices. */
@@ -39,15 +40,21 @@ interface JsonText {
   /** The text's length in UTF-16 units when `exact`; else the length it would have if its long strings had nothing to escape. */
   length: number
   exact: boolean
-  /** Calls `take` with each piece of the text, in order. */
-  forEachPiece(take: (piece: string) => void): void
+  /**
+   * Calls `take` with each piece of the text, in order: text as it stands, or (`raw`) a slice of a
+   * long string whose JSON escape, {@link escapedContent}, is the piece.
+   */
+  forEachPiece(take: (piece: string, raw: boolean) => void): void
 }
+
+/** A string's JSON escape without the quotes. */
+export const escapedContent = (content: string): string => JSON.stringify(content).slice(1, -1)
 
 /** `JSON.stringify(value)` in pieces: one piece, exact, unless the value holds a long string. */
 export function jsonText(value: unknown): JsonText {
   if (!hasLongString(value)) {
     const text = JSON.stringify(value)
-    return { length: text.length, exact: true, forEachPiece: (take) => take(text) }
+    return { length: text.length, exact: true, forEachPiece: (take) => take(text, false) }
   }
   const long: string[] = []
   // Unguessable, so no other string of the payload is taken for it; its JSON differs from itself
@@ -62,22 +69,22 @@ export function jsonText(value: unknown): JsonText {
   return { length, exact: false, forEachPiece: (take) => eachPiece(text, quoted, long, take) }
 }
 
-function eachPiece(text: string, quoted: string, long: string[], take: (piece: string) => void): void {
+function eachPiece(text: string, quoted: string, long: string[], take: (piece: string, raw: boolean) => void): void {
   let at = 0
   for (const field of long) {
     // Each marker's opening quote ends the piece before it, its closing quote starts the next.
     const found = text.indexOf(quoted, at)
-    take(text.slice(at, found + 1))
+    take(text.slice(at, found + 1), false)
     for (let start = 0; start < field.length; ) {
       let end = Math.min(start + SLICE_CHARS, field.length)
       const last = field.charCodeAt(end - 1)
       if (end < field.length && last >= 0xd800 && last <= 0xdbff) end--
-      take(JSON.stringify(field.slice(start, end)).slice(1, -1))
+      take(field.slice(start, end), true)
       start = end
     }
     at = found + quoted.length - 1
   }
-  take(text.slice(at))
+  take(text.slice(at), false)
 }
 
 /**
@@ -125,7 +132,15 @@ export const encodeJsonWithRoom: typeof Browser.encodeJsonWithRoom = (value, roo
   const start = ciphertextLead(least)
   let at = start
   const rest: Uint8Array[] = []
-  json.forEachPiece((piece) => {
+  let ascii = true
+  json.forEachPiece((raw, isRaw) => {
+    if (isRaw && writeJsonContent && ascii && rest.length === 0) {
+      const written = writeJsonContent(raw, into, at)
+      if (written >= 0) return void (at += written)
+      // Text that is not plain ASCII (CJK, say) seldom turns plain further on.
+      ascii = false
+    }
+    const piece = isRaw ? escapedContent(raw) : raw
     if (rest.length > 0) return void rest.push(encoder.encode(piece))
     const { read, written } = encoder.encodeInto(piece, into.subarray(at))
     at += written

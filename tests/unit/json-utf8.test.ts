@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { encodeJsonWithRoom, jsonText } from '../../src/platform/json-utf8.js'
+import { encodeJsonWithRoom, escapedContent, jsonText } from '../../src/platform/json-utf8.js'
 import * as browser from '../../src/platform/json-utf8-browser.js'
 import { packageCapacity } from '../../src/protocol/package.js'
 import { ciphertextLead } from '../../src/protocol/ciphertext-lead.js'
@@ -18,7 +18,7 @@ const SLICE = 32 * 1024
 const joined = (value: unknown) => {
   const pieces: string[] = []
   const text = jsonText(value)
-  text.forEachPiece((piece) => pieces.push(piece))
+  text.forEachPiece((piece, raw) => pieces.push(raw ? escapedContent(piece) : piece))
   return { pieces, text: pieces.join(''), length: text.length, exact: text.exact }
 }
 

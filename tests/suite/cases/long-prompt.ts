@@ -1,7 +1,7 @@
 /**
  * A long prompt is sealed as exactly the UTF-8 of `JSON.stringify(payload)` in every runtime,
  * whichever way the runtime writes it (`#platform/json-utf8`: slices of the long strings outside
- * browsers, the text whole in them): opened independently with plain WebCrypto, the request's
+ * browsers, ASCII slices by `ascii-json.ts` in Node and Bun, the text whole in browsers): opened independently with plain WebCrypto, the request's
  * bytes are compared byte for byte, so two lone halves written for a surrogate pair split at a
  * slice edge (which JSON.parse would quietly join again) cannot pass.
  */
@@ -21,6 +21,16 @@ function longContent(): string {
   return `${text}\ud83dx\ude00${'c'.repeat(40_000)}`
 }
 
+/**
+ * ASCII prose with every escape the ASCII writer handles (`ascii-json.ts`, Node and Bun), then a
+ * control character it must refuse in its fourth slice: that slice is written again, by
+ * `JSON.stringify`, over what the writer had put there.
+ */
+function asciiContent(): string {
+  const prose = 'say "hi" to C:\\temp\r\n\tindented / slashed \u007f line.\n'.repeat(2400)
+  return `${prose.slice(0, 3 * 32 * 1024 + 100)}\u0001${prose.slice(0, 20_000)}`
+}
+
 export const longPromptCases: Case[] = [
   {
     name: 'long prompt: the sealed request is exactly the UTF-8 of JSON.stringify, slice edges and all',
@@ -34,6 +44,7 @@ export const longPromptCases: Case[] = [
       const payload = {
         model: 'm',
         messages: [
+          { role: 'system', content: asciiContent() },
           { role: 'user', content },
           { role: 'user', content: content.slice(7) },
         ],

@@ -12,6 +12,17 @@ import { packageCapacity } from '../../src/protocol/package.js'
 import { ciphertextLead } from '../../src/protocol/ciphertext-lead.js'
 import { utf8Encoder } from '../../src/crypto/utf8.js'
 
+// Counts the calls to the platform's fast slice writer (Node's: the ASCII one), passing them through.
+const fastWriter = vi.hoisted(() => ({ calls: 0 }))
+vi.mock('#platform/bytes', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/platform/bytes-node.js')>()
+  const writeJsonContent: typeof real.writeJsonContent = (content, into, at) => {
+    fastWriter.calls++
+    return real.writeJsonContent!(content, into, at)
+  }
+  return { ...real, writeJsonContent }
+})
+
 const LONG = 64 * 1024
 const SLICE = 32 * 1024
 
@@ -131,6 +142,23 @@ describe('encodeJsonWithRoom', () => {
     expect(copies.length).toBeGreaterThan(0)
     for (const copy of copies) expect(copy.every((b) => b === 0)).toBe(true)
     expect(new Uint8Array(rooms[0]!.buffer).every((b) => b === 0)).toBe(true)
+  })
+
+  it("takes ASCII slices with the platform's fast writer, and backs off from text it refuses", () => {
+    const slices = (count: number, motif: string) => motif.repeat(Math.ceil((count * SLICE) / motif.length)).slice(0, count * SLICE)
+    const tries = (content: string) => {
+      fastWriter.calls = 0
+      sameBytes({ content })
+      return fastWriter.calls
+    }
+    // Every slice of prose goes to the fast writer.
+    const prose = slices(10, 'some "quoted" prose, a tab\t and a line\n')
+    expect(tries(prose)).toBe(10)
+    // A stray emoji costs its slice and the one after; the writer is back for the rest.
+    expect(tries(`${prose.slice(0, 3 * SLICE)}😀${prose.slice(3 * SLICE + 2)}`)).toBe(9)
+    // Text it always refuses (an accent in every thousand characters): tries at slices 0, 2, 6,
+    // 14, 30 and 62 of 64. (CJK outgrows the room, after which no slice goes to the writer.)
+    expect(tries(slices(64, `${'a'.repeat(999)}é`))).toBe(6)
   })
 
   it('gives JSON-heavy text (a third of it quotes) a room for its package as well', () => {

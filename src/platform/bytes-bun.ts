@@ -1,7 +1,8 @@
 /**
  * Byte codecs for Bun: the web ones (`bytes-web.ts`), except that the base64 of a large answer is
- * decoded from its wire bytes in JavaScript and the answer's chunks are freed as soon as they are
- * copied. package.json `"imports"` maps `#platform/bytes` here under the `bun` condition.
+ * decoded from its wire bytes in JavaScript, the answer's chunks are freed as soon as they are
+ * copied, and long ASCII strings get their JSON from `ascii-json.ts`. package.json `"imports"` maps
+ * `#platform/bytes` here under the `bun` condition.
  *
  * Why: JavaScriptCore collects late, and in a 10 MiB exchange the first collection after the answer
  * arrives comes after `JSON.parse`, the peak. Until then every transient object stays resident: the

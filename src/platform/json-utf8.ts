@@ -7,8 +7,9 @@
  * (`TextEncoder`, `Buffer`) first copies it into one flat string: for a 10 MiB prompt in Node 20,
  * 5.4 ms and 10 MiB more while the rope is still alive. Here each long string of the payload is
  * stringified in slices of {@link SLICE_CHARS}, each encoded and dropped before the next: 10 MiB
- * goes to UTF-8 in ~18 ms instead of ~21 (Node), 8.5 instead of 9.8 (Deno), 16.5 instead of 20.6
- * (Bun) (docs/performance.md).
+ * went to UTF-8 in ~18 ms instead of ~21 (Node), 8.5 instead of 9.8 (Deno), 16.5 instead of 20.6
+ * (Bun). Where `#platform/bytes` has a faster writer for a slice (Node and Bun: `ascii-json.ts`,
+ * plain ASCII), it writes the slice instead: 10 MiB of prose in ~11 ms in Node (docs/performance.md).
  *
  * The pieces are JSON.stringify's own output, so the bytes are the same by construction: the
  * payload goes through `JSON.stringify` once (toJSON, getters, key order and errors as usual), with
@@ -119,15 +120,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * two slices at `JSON.stringify`'s speed.
  */
 function fastSliceWriter(): (raw: string, into: Uint8Array, at: number) => number {
+  const write = writeJsonContent
+  if (!write) return () => -1
   let refusals = 0
   let skip = 0
   return (raw, into, at) => {
-    if (!writeJsonContent) return -1
     if (skip > 0) {
       skip--
       return -1
     }
-    const written = writeJsonContent(raw, into, at)
+    const written = write(raw, into, at)
     if (written >= 0) refusals = 0
     else skip = 2 ** ++refusals - 1
     return written

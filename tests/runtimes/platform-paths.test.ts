@@ -3,8 +3,9 @@
  * real: Node's Buffer codecs and streaming AES-GCM in Node, the streaming AES-GCM and Bun's codecs (the
  * web ones plus its own) in Bun, WebCrypto and Deno's codecs (the web ones plus both quanta loops) in
  * Deno; the streamed upload and the sliced JSON text in all three, and the ASCII JSON writer
- * (`ascii-json.ts`) in Node and Bun, whose `JSON.stringify` is the slower one. Bun also applies a repository's tsconfig `paths`, which
- * once hid the "bun" condition here: this is the check that caught it. Browser and Workers builds
+ * (`ascii-json.ts`) in Node and Bun, whose `JSON.stringify` is the slower one. Bun also applies a
+ * repository's tsconfig `paths`, which once hid the "bun" condition here: this is the check that
+ * caught it. Browser and Workers builds
  * resolve the aliases at bundle time; bundles.test.ts proves they carry no Node built-in.
  */
 import { join } from 'node:path'

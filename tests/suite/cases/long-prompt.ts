@@ -1,9 +1,10 @@
 /**
  * A long prompt is sealed as exactly the UTF-8 of `JSON.stringify(payload)` in every runtime,
  * whichever way the runtime writes it (`#platform/json-utf8`: slices of the long strings outside
- * browsers, ASCII slices by `ascii-json.ts` in Node and Bun, the text whole in browsers): opened independently with plain WebCrypto, the request's
- * bytes are compared byte for byte, so two lone halves written for a surrogate pair split at a
- * slice edge (which JSON.parse would quietly join again) cannot pass.
+ * browsers, ASCII slices by `ascii-json.ts` in Node and Bun, the text whole in browsers): opened
+ * independently with plain WebCrypto, the request's bytes are compared byte for byte, so two lone
+ * halves written for a surrogate pair split at a slice edge (which JSON.parse would quietly join
+ * again) cannot pass.
  */
 import { deepEqual, equal } from '../assert.ts'
 import { openBytes } from '../seal.ts'
